@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file
+ * @defgroup hv_config Appliance description
+ * @brief The appliance described as C data, checked at start-up.
+ *
+ * An integrator describes the appliance in a `struct hv_config` (usually a
+ * `static const` object in their `main.c`) and passes it to hv_main(). A
+ * domain can also be described by its boot module's command line, when the
+ * configuration sets #HV_CONFIG_F_MODULE_DOMAINS. Every field is checked
+ * before anything is built; a bad field is reported by name, as
+ * `hv: error: config: domains[1].mem_size: ...`.
+ *
+ * Boot module command lines have the form `<module-name> [key=value ...]`.
+ * The keys a module may carry to describe its domain are `name=`, `mem=`
+ * (bytes, with an optional K/M/G suffix), `vcpus=`, `crash=` (destroy,
+ * restart, keep), `base=` (static partition base) and the flag `control`.
+ * @{
+ */
+#ifndef HV_CONFIG_H
+#define HV_CONFIG_H
+
+#include <hv/types.h>
+
+struct hv_mem_ops;
+
+/** Version of `struct hv_config`; set `.version = HV_CONFIG_VERSION`. */
+#define HV_CONFIG_VERSION 1
+
+/** Most domains an appliance can describe. */
+#define HV_CONFIG_MAX_DOMAINS 64
+/** Longest domain or module name, without the terminating NUL. */
+#define HV_NAME_MAX 31
+/** Most vCPUs a domain can have. */
+#define HV_DOMAIN_MAX_VCPUS 8
+/** Smallest memory reservation of a domain, in bytes. */
+#define HV_DOMAIN_MIN_MEM (UINT64_C(1) << 20)
+
+/** What the hypervisor does when a domain crashes. */
+enum hv_crash_policy {
+	HV_CRASH_DESTROY = 0, /**< Tear the domain down and free its memory. */
+	HV_CRASH_RESTART = 1, /**< Rebuild the domain from its image. */
+	HV_CRASH_KEEP = 2,    /**< Keep it, stopped, for inspection. */
+};
+
+/** Domain flag: the domain may use the control interface (domain 0). */
+#define HV_DOMAIN_F_CONTROL (1u << 0)
+
+/** One domain of the appliance. */
+struct hv_domain_config {
+	/** Unique name: 1 to #HV_NAME_MAX characters of `[A-Za-z0-9_.-]`. */
+	const char *name;
+	/** Name of the boot module that holds the domain's ELF64 image. */
+	const char *image;
+	/** Memory reservation in bytes: a multiple of the page size, at least #HV_DOMAIN_MIN_MEM. */
+	uint64_t mem_size;
+	/** Number of virtual CPUs, 1 to #HV_DOMAIN_MAX_VCPUS. */
+	uint32_t vcpu_count;
+	/** Bitwise OR of `HV_DOMAIN_F_*`. */
+	uint32_t flags;
+	/** What happens when the domain crashes. */
+	enum hv_crash_policy on_crash;
+	/**
+	 * Base of the domain's fixed physical partition, for memory modules
+	 * that partition statically (hv_mem_static); must be 0 otherwise.
+	 */
+	hv_paddr_t mem_base;
+	/** Command line handed to the domain (may be NULL). */
+	const char *cmdline;
+};
+
+/** Configuration flag: boot modules not named by any domain describe domains themselves. */
+#define HV_CONFIG_F_MODULE_DOMAINS (1u << 0)
+
+/** The whole appliance. */
+struct hv_config {
+	/** Must be #HV_CONFIG_VERSION. */
+	uint32_t version;
+	/** Name of the appliance, printed at boot (1 to #HV_NAME_MAX characters). */
+	const char *name;
+	/** Memory module; NULL selects the buddy allocator (hv_mem_buddy). */
+	const struct hv_mem_ops *mem;
+	/** Domains, in creation order; the first control domain is domain 0. */
+	const struct hv_domain_config *domains;
+	/** Number of entries in @ref domains. */
+	size_t domain_count;
+	/** Bitwise OR of `HV_CONFIG_F_*`. */
+	uint32_t flags;
+	/** Period of the scheduler tick in nanoseconds; 0 selects 10 ms. */
+	uint64_t tick_ns;
+	/**
+	 * Number of ticks the start-up self-test of the timer waits for before
+	 * the verdict (0 selects 10). It shows that the clock and the one-shot
+	 * timer work; domains run after it once the domain issue has landed.
+	 */
+	uint32_t selftest_ticks;
+};
+
+#endif /* HV_CONFIG_H */
+/** @} */

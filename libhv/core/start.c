@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * hv_main(): the start-up sequence. It reports what the port found, checks
+ * the appliance description, sets up memory, checks every domain's image and
+ * reserves its memory, and proves the clock and the timer work before the
+ * verdict. A domain that cannot be built is refused by name and the others
+ * go on; the verdict then fails, because the appliance is not what was
+ * described.
+ *
+ * Runs once, on the boot CPU, with interrupts disabled except while it
+ * waits for timer ticks.
+ */
+#include <hv/hv.h>
+
+#include "core/boot.h"
+#include "lib/string.h"
+
+#define DEFAULT_TICK_NS UINT64_C(10000000)
+#define DEFAULT_SELFTEST_TICKS 10
+
+static struct hv_mem boot_mem;
+static struct hv_domain_desc domains[HV_CONFIG_MAX_DOMAINS];
+static size_t domain_count;
+
+/* Timer state: written by the interrupt handler, read by hv_main(). */
+static volatile uint32_t ticks;
+static uint32_t tick_target;
+static volatile uint64_t tick_deadline;
+static volatile uint64_t tick_late_max;
+static uint64_t tick_period;
+
+const char *hv_version(void)
+{
+	return HV_VERSION_STRING;
+}
+
+void hv_core_timer_interrupt(void)
+{
+	uint64_t now = hv_port_time_ns();
+	uint64_t late = now > tick_deadline ? now - tick_deadline : 0;
+
+	if (late > tick_late_max) {
+		tick_late_max = late;
+	}
+	ticks++;
+	if (ticks < tick_target) {
+		tick_deadline += tick_period;
+		hv_port_timer_arm(tick_deadline);
+	}
+}
+
+static const char *region_type_name(uint32_t type)
+{
+	switch (type) {
+	case HV_MEM_REGION_USABLE:
+		return "usable";
+	case HV_MEM_REGION_RESERVED:
+		return "reserved";
+	case HV_MEM_REGION_ACPI:
+		return "acpi";
+	case HV_MEM_REGION_NVS:
+		return "acpi-nvs";
+	case HV_MEM_REGION_BAD:
+		return "bad";
+	default:
+		return "unknown";
+	}
+}
+
+static void report_machine(const struct hv_config *cfg, const struct hv_boot_info *boot)
+{
+	const struct hv_port_info *port = hv_port_info();
+	uint64_t ram = 0;
+
+	hv_info("libhv %s, appliance '%s'", hv_version(), cfg && cfg->name ? cfg->name : "?");
+	hv_info("port %s (interface %u), cpu '%s'", port->name, port->api_version, port->cpu);
+	hv_info("cpu features:%s%s%s%s%s", (port->features & HV_PORT_FEAT_NX) ? " nx" : "",
+		(port->features & HV_PORT_FEAT_SMEP) ? " smep" : "",
+		(port->features & HV_PORT_FEAT_SMAP) ? " smap" : "",
+		(port->features & HV_PORT_FEAT_INV_TSC) ? " invariant-tsc" : "",
+		(port->features & HV_PORT_FEAT_PAGE_1G) ? " 1g-pages" : "");
+	hv_info("clock %llu Hz, timer %s", (unsigned long long)port->clock_hz, port->timer);
+	hv_info("booted by %s%s%s, command line '%s'", boot->protocol,
+		boot->loader[0] ? " from " : "", boot->loader, boot->cmdline);
+	hv_info("memory map: %zu regions", boot->region_count);
+	for (size_t i = 0; i < boot->region_count; i++) {
+		const struct hv_mem_region *r = &boot->regions[i];
+
+		hv_info("  0x%012llx-0x%012llx %-8s %llu KiB", (unsigned long long)r->base,
+			(unsigned long long)(r->base + r->size), region_type_name(r->type),
+			(unsigned long long)(r->size >> 10));
+		if (r->type == HV_MEM_REGION_USABLE) {
+			ram += r->size;
+		}
+	}
+	hv_info("memory: %llu MiB usable", (unsigned long long)(ram >> 20));
+	hv_info("boot modules: %zu", boot->module_count);
+	for (size_t i = 0; i < boot->module_count; i++) {
+		const struct hv_boot_module *m = &boot->modules[i];
+
+		hv_info("  module %zu at %#llx, %llu bytes: '%s'", i, (unsigned long long)m->base,
+			(unsigned long long)m->size, m->cmdline);
+	}
+}
+
+/* True if 'name' is the image of a domain described in the configuration. */
+static bool image_in_config(const struct hv_config *cfg, const char *name)
+{
+	for (size_t i = 0; i < cfg->domain_count; i++) {
+		if (hv_strcmp(cfg->domains[i].image, name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Gathers the domains to build: those of the configuration, then (with
+ * HV_CONFIG_F_MODULE_DOMAINS) one per boot module no domain names. Returns
+ * the number of descriptions refused.
+ */
+static size_t collect_domains(const struct hv_config *cfg, const struct hv_boot_info *boot)
+{
+	size_t refused = 0;
+
+	domain_count = 0;
+	for (size_t i = 0; i < cfg->domain_count; i++) {
+		struct hv_domain_desc *d = &domains[domain_count++];
+
+		d->cfg = cfg->domains[i];
+		hv_strlcpy(d->name, d->cfg.name, sizeof(d->name));
+		hv_strlcpy(d->image, d->cfg.image, sizeof(d->image));
+		d->cfg.name = d->name;
+		d->cfg.image = d->image;
+		d->module = hv_module_find(boot, d->image);
+	}
+	if (!(cfg->flags & HV_CONFIG_F_MODULE_DOMAINS)) {
+		return 0;
+	}
+	for (size_t i = 0; i < boot->module_count; i++) {
+		const struct hv_boot_module *m = &boot->modules[i];
+		struct hv_domain_desc *d;
+		char name[HV_NAME_MAX + 1];
+
+		if (image_in_config(cfg, hv_module_name(m, name, sizeof(name)))) {
+			continue;
+		}
+		if (domain_count == HV_CONFIG_MAX_DOMAINS) {
+			hv_err("module '%s': more than %d domains", name, HV_CONFIG_MAX_DOMAINS);
+			refused++;
+			continue;
+		}
+		d = &domains[domain_count];
+		if (hv_module_parse_domain(m, d) != 0 ||
+		    hv_domain_config_check(&d->cfg, "module domain") != 0) {
+			hv_err("module '%s': domain refused", d->image);
+			refused++;
+			continue;
+		}
+		domain_count++;
+	}
+	return refused;
+}
+
+/* Allocates a domain's whole reservation, largest blocks first. */
+static int reserve_memory(struct hv_domain_desc *d, hv_domid_t id)
+{
+	uint64_t needed = d->cfg.mem_size / HV_PAGE_SIZE;
+	uint64_t have = 0;
+	int rc;
+
+	if (d->cfg.mem_base != 0) {
+		rc = hv_mem_assign(&boot_mem, id, d->cfg.mem_base, d->cfg.mem_size);
+		if (rc != 0) {
+			hv_err("domain '%s': mem_base %#llx: partition of %llu MiB refused (error %d)",
+			       d->name, (unsigned long long)d->cfg.mem_base,
+			       (unsigned long long)(d->cfg.mem_size >> 20), rc);
+			return rc;
+		}
+	}
+	rc = hv_mem_set_reservation(&boot_mem, id, needed);
+	if (rc != 0) {
+		hv_err("domain '%s': reservation refused (error %d)", d->name, rc);
+		return rc;
+	}
+	while (have < needed) {
+		unsigned int order = HV_MEM_MAX_ORDER;
+		hv_pfn_t pfn;
+
+		while ((UINT64_C(1) << order) > needed - have) {
+			order--;
+		}
+		while ((rc = hv_mem_alloc(&boot_mem, id, order, &pfn)) != 0 && order > 0) {
+			order--;
+		}
+		if (rc != 0) {
+			hv_err("domain '%s': mem_size: needs %llu KiB but only %llu KiB could be "
+			       "allocated",
+			       d->name, (unsigned long long)(d->cfg.mem_size >> 10),
+			       (unsigned long long)((have * HV_PAGE_SIZE) >> 10));
+			hv_mem_free_owner(&boot_mem, id);
+			return rc;
+		}
+		have += UINT64_C(1) << order;
+	}
+	return 0;
+}
+
+/* Checks a domain's image and reserves its memory; false if it is refused. */
+static bool build_domain(struct hv_domain_desc *d, hv_domid_t id)
+{
+	const char *why;
+
+	if (d->module == NULL) {
+		hv_err("domain '%s': image: no boot module named '%s'", d->name, d->image);
+		return false;
+	}
+	if (hv_elf_check(d->module->data, d->module->size, &d->elf, &why) != 0) {
+		hv_err("domain '%s': module '%s': %s", d->name, d->image, why);
+		return false;
+	}
+	if (reserve_memory(d, id) != 0) {
+		return false;
+	}
+	hv_info("domain %u '%s': image '%s' (%llu bytes, entry %#llx), %llu MiB, %u vCPU%s%s", id,
+		d->name, d->image, (unsigned long long)d->module->size,
+		(unsigned long long)d->elf.entry, (unsigned long long)(d->cfg.mem_size >> 20),
+		d->cfg.vcpu_count, d->cfg.vcpu_count == 1 ? "" : "s",
+		(d->cfg.flags & HV_DOMAIN_F_CONTROL) ? ", control" : "");
+	return true;
+}
+
+/*
+ * Waits for 'count' ticks of the one-shot timer, re-armed from its own
+ * interrupt. Polls the clock rather than halting, so that a timer that never
+ * fires ends in an error line instead of a hang.
+ */
+static int timer_selftest(uint64_t period, uint32_t count)
+{
+	uint64_t start = hv_port_time_ns();
+	uint64_t limit = start + period * count * 4 + UINT64_C(100000000);
+	uint64_t elapsed;
+
+	tick_period = period;
+	tick_deadline = start + period;
+	tick_late_max = 0;
+	tick_target = count;
+	ticks = 0;
+	hv_port_timer_arm(tick_deadline);
+	hv_port_irq_enable();
+	while (ticks < count && hv_port_time_ns() < limit) {
+		/* interrupts arrive here */
+	}
+	hv_port_irq_disable();
+	hv_port_timer_cancel();
+	elapsed = hv_port_time_ns() - start;
+	if (ticks < count) {
+		hv_err("timer: %u of %u ticks in %llu ms: the one-shot timer does not fire", ticks,
+		       count, (unsigned long long)(elapsed / 1000000));
+		return -HV_EIO;
+	}
+	hv_info("timer: %u ticks of %llu us in %llu us, latest by %llu us", ticks,
+		(unsigned long long)(period / 1000), (unsigned long long)(elapsed / 1000),
+		(unsigned long long)(tick_late_max / 1000));
+	return 0;
+}
+
+static int finish(bool pass)
+{
+	hv_printf("hv: verdict: %s\n", pass ? "PASS" : "FAIL");
+	return pass ? HV_VERDICT_PASS : HV_VERDICT_FAIL;
+}
+
+int hv_main(const struct hv_config *cfg, const struct hv_boot_info *boot)
+{
+	const struct hv_mem_ops *mem_ops;
+	size_t refused;
+	size_t built = 0;
+
+	report_machine(cfg, boot);
+	if (hv_config_check(cfg) != 0) {
+		hv_err("config: appliance description refused");
+		return finish(false);
+	}
+	mem_ops = cfg->mem != NULL ? cfg->mem : &hv_mem_buddy;
+	if (hv_boot_mem_init(&boot_mem, mem_ops, boot) != 0) {
+		hv_err("memory: set-up failed");
+		return finish(false);
+	}
+	refused = collect_domains(cfg, boot);
+	for (size_t i = 0; i < domain_count; i++) {
+		if (build_domain(&domains[i], (hv_domid_t)i)) {
+			built++;
+		} else {
+			hv_err("domain '%s': refused; the other domains go on", domains[i].name);
+			refused++;
+		}
+	}
+	hv_info("domains: %zu built, %zu refused; %llu MiB free", built, refused,
+		(unsigned long long)((hv_mem_free_count(&boot_mem) * HV_PAGE_SIZE) >> 20));
+	if (timer_selftest(cfg->tick_ns ? cfg->tick_ns : DEFAULT_TICK_NS,
+			   cfg->selftest_ticks ? cfg->selftest_ticks : DEFAULT_SELFTEST_TICKS) != 0) {
+		return finish(false);
+	}
+	return finish(refused == 0);
+}

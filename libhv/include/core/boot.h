@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Start-up internals: checking the appliance description, naming and
+ * parsing boot modules, and the boot-time memory set-up. Shared by
+ * core/start.c and the unit tests.
+ */
+#ifndef HV_CORE_BOOT_H
+#define HV_CORE_BOOT_H
+
+#include <hv/boot.h>
+#include <hv/config.h>
+#include <hv/mem.h>
+
+#include "core/elf.h"
+
+/* A domain to be built: its description, where it came from, and its image. */
+struct hv_domain_desc {
+	struct hv_domain_config cfg;
+	char name[HV_NAME_MAX + 1];
+	char image[HV_NAME_MAX + 1];
+	char cmdline[256];
+	const struct hv_boot_module *module;
+	struct hv_elf_info elf;
+};
+
+/*
+ * Checks the global fields of 'cfg' and every domain in it. Logs one error
+ * per bad field, naming it ("config: domains[1].mem_size: ..."), and returns
+ * -HV_EINVAL if anything is wrong.
+ */
+int hv_config_check(const struct hv_config *cfg);
+
+/*
+ * Checks one domain description; 'where' names it in messages, e.g.
+ * "config: domains[2]" or "module 'guest'". Returns 0 or -HV_EINVAL.
+ */
+int hv_domain_config_check(const struct hv_domain_config *d, const char *where);
+
+/*
+ * The module's name: the first word of its command line, after the file
+ * path if the boot loader put one first. Copied into 'buf'; returns buf, or
+ * an empty string if the module has no name.
+ */
+const char *hv_module_name(const struct hv_boot_module *m, char *buf, size_t size);
+
+/* The first module called 'name', or NULL. */
+const struct hv_boot_module *hv_module_find(const struct hv_boot_info *boot, const char *name);
+
+/*
+ * Describes a domain from a module's command line
+ * ("<name> [name=..] [mem=..] [vcpus=..] [crash=..] [base=..] [control]");
+ * the domain's image is the module itself. Logs the bad key and returns
+ * -HV_EINVAL on a malformed line.
+ */
+int hv_module_parse_domain(const struct hv_boot_module *m, struct hv_domain_desc *out);
+
+/*
+ * Boot-time memory: places the frame table in free RAM, starts the memory
+ * module on it and donates all free RAM (usable regions less the port's
+ * reserved ranges, the boot modules and the frame table itself).
+ */
+int hv_boot_mem_init(struct hv_mem *mem, const struct hv_mem_ops *ops,
+		     const struct hv_boot_info *boot);
+
+#endif /* HV_CORE_BOOT_H */
