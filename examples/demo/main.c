@@ -8,32 +8,32 @@
 #include <hv/hv.h>
 
 static const struct hv_domain_config domains[] = {
-	{
-		.name = "dom0",
-		.image = "dom0",
-		.mem_size = 16u << 20,
-		.vcpu_count = 1,
-		.flags = HV_DOMAIN_F_CONTROL,
-		.on_crash = HV_CRASH_KEEP,
-	},
-	{
-		.name = "guest",
-		.image = "guest",
-		.mem_size = 32u << 20,
-		.vcpu_count = 1,
-		.on_crash = HV_CRASH_RESTART,
-	},
+        {
+                .name = "dom0",
+                .image = "dom0",
+                .mem_size = 16u << 20,
+                .vcpu_count = 1,
+                .flags = HV_DOMAIN_F_CONTROL,
+                .on_crash = HV_CRASH_KEEP,
+        },
+        {
+                .name = "guest",
+                .image = "guest",
+                .mem_size = 32u << 20,
+                .vcpu_count = 1,
+                .on_crash = HV_CRASH_RESTART,
+        },
 };
 
 static const struct hv_config config = {
-	.version = HV_CONFIG_VERSION,
-	.name = "demo",
-	.mem = &hv_mem_buddy,
-	.domains = domains,
-	.domain_count = sizeof(domains) / sizeof(domains[0]),
-	.flags = HV_CONFIG_F_MODULE_DOMAINS,
-	.tick_ns = 10000000,
-	.selftest_ticks = 10,
+        .version = HV_CONFIG_VERSION,
+        .name = "demo",
+        .mem = &hv_mem_buddy,
+        .domains = domains,
+        .domain_count = sizeof(domains) / sizeof(domains[0]),
+        .flags = HV_CONFIG_F_MODULE_DOMAINS,
+        .tick_ns = 10000000,
+        .selftest_ticks = 10,
 };
 
 int hv_firmware_main(const struct hv_boot_info *boot)

@@ -122,8 +122,7 @@ struct hv_mem;
 struct hv_mem_ops {
 	const char *name;     /**< Module name, for messages. */
 	uint32_t api_version; /**< Must equal #HV_MEM_API_VERSION. */
-	size_t priv_size;     /**< Bytes of `mem->priv` the module needs (at most
-	                         #HV_MEM_PRIV_MAX_SIZE). */
+	size_t priv_size;     /**< Bytes of `mem->priv` needed, at most #HV_MEM_PRIV_MAX_SIZE. */
 
 	/**
 	 * @brief Initialize the module's state (mandatory).

@@ -428,7 +428,10 @@ const struct hv_mem_account *hv_mem_account(const struct hv_mem *mem, hv_domid_t
 	if (!mem_ready(mem)) {
 		return NULL;
 	}
-	return account_of((struct hv_mem *)mem, owner);
+	if (owner == HV_DOMID_HV) {
+		return &mem->hv_account;
+	}
+	return owner < HV_MEM_MAX_OWNERS ? &mem->accounts[owner] : NULL;
 }
 
 void hv_mem_dump(const struct hv_mem *mem)

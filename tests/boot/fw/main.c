@@ -12,49 +12,55 @@
 #include <hv/hv.h>
 
 static const struct hv_config modules_config = {
-	.version = HV_CONFIG_VERSION,
-	.name = "test-modules",
-	.flags = HV_CONFIG_F_MODULE_DOMAINS,
-	.tick_ns = 1000000,
-	.selftest_ticks = 5,
+        .version = HV_CONFIG_VERSION,
+        .name = "test-modules",
+        .flags = HV_CONFIG_F_MODULE_DOMAINS,
+        .tick_ns = 1000000,
+        .selftest_ticks = 5,
 };
 
 static const struct hv_domain_config missing_domains[] = {
-	{.name = "app", .image = "nosuch", .mem_size = 4u << 20, .vcpu_count = 1},
+        {.name = "app", .image = "nosuch", .mem_size = 4u << 20, .vcpu_count = 1},
 };
 
 static const struct hv_config missing_config = {
-	.version = HV_CONFIG_VERSION,
-	.name = "test-missing",
-	.domains = missing_domains,
-	.domain_count = 1,
+        .version = HV_CONFIG_VERSION,
+        .name = "test-missing",
+        .domains = missing_domains,
+        .domain_count = 1,
 };
 
 static const struct hv_domain_config bad_domains[] = {
-	{.name = "ok", .image = "ok", .mem_size = 4u << 20, .vcpu_count = 1},
-	{.name = "bad one", .image = "img", .mem_size = 0, .vcpu_count = 0},
+        {.name = "ok", .image = "ok", .mem_size = 4u << 20, .vcpu_count = 1},
+        {.name = "bad one", .image = "img", .mem_size = 0, .vcpu_count = 0},
 };
 
 static const struct hv_config bad_config = {
-	.version = HV_CONFIG_VERSION,
-	.name = "test-bad-config",
-	.domains = bad_domains,
-	.domain_count = 2,
+        .version = HV_CONFIG_VERSION,
+        .name = "test-bad-config",
+        .domains = bad_domains,
+        .domain_count = 2,
 };
 
 static const struct hv_domain_config static_domains[] = {
-	{.name = "part1", .image = "part1", .mem_size = 16u << 20, .vcpu_count = 1,
-	 .mem_base = 0x4000000},
-	{.name = "part2", .image = "part2", .mem_size = 8u << 20, .vcpu_count = 1,
-	 .mem_base = 0x6000000},
+        {.name = "part1",
+         .image = "part1",
+         .mem_size = 16u << 20,
+         .vcpu_count = 1,
+         .mem_base = 0x4000000},
+        {.name = "part2",
+         .image = "part2",
+         .mem_size = 8u << 20,
+         .vcpu_count = 1,
+         .mem_base = 0x6000000},
 };
 
 static const struct hv_config static_config = {
-	.version = HV_CONFIG_VERSION,
-	.name = "test-static",
-	.mem = &hv_mem_static,
-	.domains = static_domains,
-	.domain_count = 2,
+        .version = HV_CONFIG_VERSION,
+        .name = "test-static",
+        .mem = &hv_mem_static,
+        .domains = static_domains,
+        .domain_count = 2,
 };
 
 /* True if the command line has the word "scenario=<name>". */

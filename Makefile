@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: Apache-2.0
+#
+# A thin front over CMake presets (CMakePresets.json): `hv` builds the
+# freestanding hypervisor, examples and boot tests; `host` builds the core
+# for unit tests under ASan and UBSan. Every target first makes sure the
+# Debian packages are there (.ci/install-deps).
+
+.PHONY: all deps build demo test unit boot bench docs install format format-check clean
+
+all: build
+
+deps:
+	@.ci/install-deps
+
+build: deps
+	cmake --preset hv
+	cmake --build --preset hv
+	cmake --preset host
+	cmake --build --preset host
+
+# Boots the demo appliance with its console on this terminal; exits 0 when
+# the appliance's verdict is PASS.
+demo: build
+	tests/boot/hv-qemu-run --interactive --timeout 60 --iso build/hv/examples/demo/demo.iso
+
+test: build format-check docs
+	ctest --preset host
+	ctest --preset hv
+
+unit: build
+	ctest --preset host
+
+boot: build
+	ctest --preset hv
+
+# One line per figure: `bench: <name> <value> <unit>`.
+bench: build
+	tests/bench/run-bench build/hv
+
+docs: deps
+	cmake --preset hv
+	cmake --build --preset hv --target docs
+
+install: build
+	cmake --install build/hv
+
+FORMAT_FILES = $(shell git ls-files '*.c' '*.h')
+
+format:
+	clang-format -i $(FORMAT_FILES)
+
+format-check: deps
+	clang-format --dry-run --Werror $(FORMAT_FILES)
+
+clean:
+	rm -rf build
