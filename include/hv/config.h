@@ -52,7 +52,8 @@ struct hv_domain_config {
 	const char *name;
 	/** Name of the boot module that holds the domain's ELF64 image. */
 	const char *image;
-	/** Memory reservation in bytes: a multiple of the page size, at least #HV_DOMAIN_MIN_MEM. */
+	/** Memory reservation in bytes: a multiple of the page size, at least #HV_DOMAIN_MIN_MEM.
+	 */
 	uint64_t mem_size;
 	/** Number of virtual CPUs, 1 to #HV_DOMAIN_MAX_VCPUS. */
 	uint32_t vcpu_count;

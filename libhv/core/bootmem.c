@@ -44,7 +44,7 @@ static void busy_add(struct busy_list *busy, hv_paddr_t base, uint64_t size)
  * return and passes it on.
  */
 static int for_each_free(const struct hv_boot_info *boot, const struct busy_list *busy,
-			 int (*fn)(hv_paddr_t base, hv_paddr_t end, void *arg), void *arg)
+                         int (*fn)(hv_paddr_t base, hv_paddr_t end, void *arg), void *arg)
 {
 	for (size_t i = 0; i < boot->region_count; i++) {
 		const struct hv_mem_region *reg = &boot->regions[i];
@@ -106,13 +106,13 @@ static int donate(hv_paddr_t base, hv_paddr_t end, void *arg)
 
 	if (rc != 0) {
 		hv_warn("memory: range %#llx-%#llx not added (error %d)", (unsigned long long)base,
-			(unsigned long long)end, rc);
+		        (unsigned long long)end, rc);
 	}
 	return 0;
 }
 
 int hv_boot_mem_init(struct hv_mem *mem, const struct hv_mem_ops *ops,
-		     const struct hv_boot_info *boot)
+                     const struct hv_boot_info *boot)
 {
 	struct busy_list busy = {.count = 0};
 	hv_paddr_t ram_end = 0;
@@ -155,14 +155,14 @@ int hv_boot_mem_init(struct hv_mem *mem, const struct hv_mem_ops *ops,
 	hv_memset(table, 0, place.size);
 
 	rc = hv_mem_init(mem, ops, priv_size ? (char *)table + table_size : NULL, table,
-			 frame_count);
+	                 frame_count);
 	if (rc != 0) {
 		return rc;
 	}
 	for_each_free(boot, &busy, donate, mem);
 	hv_info("memory: %llu frames in the table at %#llx (%llu KiB), %llu MiB free, module '%s'",
-		(unsigned long long)frame_count, (unsigned long long)place.found,
-		(unsigned long long)(table_size >> 10),
-		(unsigned long long)((hv_mem_free_count(mem) * HV_PAGE_SIZE) >> 20), ops->name);
+	        (unsigned long long)frame_count, (unsigned long long)place.found,
+	        (unsigned long long)(table_size >> 10),
+	        (unsigned long long)((hv_mem_free_count(mem) * HV_PAGE_SIZE) >> 20), ops->name);
 	return 0;
 }

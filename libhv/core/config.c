@@ -214,9 +214,9 @@ static bool copy_word(char *dst, size_t size, const char *src, size_t len)
 static bool parse_crash(const char *v, size_t len, enum hv_crash_policy *out)
 {
 	static const char *const names[] = {
-		[HV_CRASH_DESTROY] = "destroy",
-		[HV_CRASH_RESTART] = "restart",
-		[HV_CRASH_KEEP] = "keep",
+	        [HV_CRASH_DESTROY] = "destroy",
+	        [HV_CRASH_RESTART] = "restart",
+	        [HV_CRASH_KEEP] = "keep",
 	};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {

@@ -10,14 +10,14 @@
 #include "core/elf.h"
 #include "lib/string.h"
 
-#define EI_NIDENT 16
-#define ELFCLASS64 2
+#define EI_NIDENT   16
+#define ELFCLASS64  2
 #define ELFDATA2LSB 1
-#define EV_CURRENT 1
-#define ET_EXEC 2
-#define EM_X86_64 62
-#define PT_LOAD 1
-#define PF_X 1
+#define EV_CURRENT  1
+#define ET_EXEC     2
+#define EM_X86_64   62
+#define PT_LOAD     1
+#define PF_X        1
 
 struct elf64_ehdr {
 	unsigned char ident[EI_NIDENT];
@@ -147,11 +147,11 @@ int hv_elf_check(const void *image, size_t size, struct hv_elf_info *info, const
 		}
 		seg = &info->segments[info->segment_count];
 		*seg = (struct hv_elf_segment){
-			.vaddr = ph.vaddr,
-			.mem_size = ph.memsz,
-			.file_offset = ph.offset,
-			.file_size = ph.filesz,
-			.flags = ph.flags,
+		        .vaddr = ph.vaddr,
+		        .mem_size = ph.memsz,
+		        .file_offset = ph.offset,
+		        .file_size = ph.filesz,
+		        .flags = ph.flags,
 		};
 		for (size_t j = 0; j < info->segment_count; j++) {
 			if (overlaps(seg, &info->segments[j])) {

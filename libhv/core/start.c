@@ -15,7 +15,7 @@
 #include "core/boot.h"
 #include "lib/string.h"
 
-#define DEFAULT_TICK_NS UINT64_C(10000000)
+#define DEFAULT_TICK_NS        UINT64_C(10000000)
 #define DEFAULT_SELFTEST_TICKS 10
 
 static struct hv_mem boot_mem;
@@ -75,20 +75,20 @@ static void report_machine(const struct hv_config *cfg, const struct hv_boot_inf
 	hv_info("libhv %s, appliance '%s'", hv_version(), cfg && cfg->name ? cfg->name : "?");
 	hv_info("port %s (interface %u), cpu '%s'", port->name, port->api_version, port->cpu);
 	hv_info("cpu features:%s%s%s%s%s", (port->features & HV_PORT_FEAT_NX) ? " nx" : "",
-		(port->features & HV_PORT_FEAT_SMEP) ? " smep" : "",
-		(port->features & HV_PORT_FEAT_SMAP) ? " smap" : "",
-		(port->features & HV_PORT_FEAT_INV_TSC) ? " invariant-tsc" : "",
-		(port->features & HV_PORT_FEAT_PAGE_1G) ? " 1g-pages" : "");
+	        (port->features & HV_PORT_FEAT_SMEP) ? " smep" : "",
+	        (port->features & HV_PORT_FEAT_SMAP) ? " smap" : "",
+	        (port->features & HV_PORT_FEAT_INV_TSC) ? " invariant-tsc" : "",
+	        (port->features & HV_PORT_FEAT_PAGE_1G) ? " 1g-pages" : "");
 	hv_info("clock %llu Hz, timer %s", (unsigned long long)port->clock_hz, port->timer);
 	hv_info("booted by %s%s%s, command line '%s'", boot->protocol,
-		boot->loader[0] ? " from " : "", boot->loader, boot->cmdline);
+	        boot->loader[0] ? " from " : "", boot->loader, boot->cmdline);
 	hv_info("memory map: %zu regions", boot->region_count);
 	for (size_t i = 0; i < boot->region_count; i++) {
 		const struct hv_mem_region *r = &boot->regions[i];
 
 		hv_info("  0x%012llx-0x%012llx %-8s %llu KiB", (unsigned long long)r->base,
-			(unsigned long long)(r->base + r->size), region_type_name(r->type),
-			(unsigned long long)(r->size >> 10));
+		        (unsigned long long)(r->base + r->size), region_type_name(r->type),
+		        (unsigned long long)(r->size >> 10));
 		if (r->type == HV_MEM_REGION_USABLE) {
 			ram += r->size;
 		}
@@ -99,7 +99,7 @@ static void report_machine(const struct hv_config *cfg, const struct hv_boot_inf
 		const struct hv_boot_module *m = &boot->modules[i];
 
 		hv_info("  module %zu at %#llx, %llu bytes: '%s'", i, (unsigned long long)m->base,
-			(unsigned long long)m->size, m->cmdline);
+		        (unsigned long long)m->size, m->cmdline);
 	}
 }
 
@@ -172,7 +172,8 @@ static int reserve_memory(struct hv_domain_desc *d, hv_domid_t id)
 	if (d->cfg.mem_base != 0) {
 		rc = hv_mem_assign(&boot_mem, id, d->cfg.mem_base, d->cfg.mem_size);
 		if (rc != 0) {
-			hv_err("domain '%s': mem_base %#llx: partition of %llu MiB refused (error %d)",
+			hv_err("domain '%s': mem_base %#llx: partition of %llu MiB refused (error "
+			       "%d)",
 			       d->name, (unsigned long long)d->cfg.mem_base,
 			       (unsigned long long)(d->cfg.mem_size >> 20), rc);
 			return rc;
@@ -223,10 +224,10 @@ static bool build_domain(struct hv_domain_desc *d, hv_domid_t id)
 		return false;
 	}
 	hv_info("domain %u '%s': image '%s' (%llu bytes, entry %#llx), %llu MiB, %u vCPU%s%s", id,
-		d->name, d->image, (unsigned long long)d->module->size,
-		(unsigned long long)d->elf.entry, (unsigned long long)(d->cfg.mem_size >> 20),
-		d->cfg.vcpu_count, d->cfg.vcpu_count == 1 ? "" : "s",
-		(d->cfg.flags & HV_DOMAIN_F_CONTROL) ? ", control" : "");
+	        d->name, d->image, (unsigned long long)d->module->size,
+	        (unsigned long long)d->elf.entry, (unsigned long long)(d->cfg.mem_size >> 20),
+	        d->cfg.vcpu_count, d->cfg.vcpu_count == 1 ? "" : "s",
+	        (d->cfg.flags & HV_DOMAIN_F_CONTROL) ? ", control" : "");
 	return true;
 }
 
@@ -260,8 +261,8 @@ static int timer_selftest(uint64_t period, uint32_t count)
 		return -HV_EIO;
 	}
 	hv_info("timer: %u ticks of %llu us in %llu us, latest by %llu us", ticks,
-		(unsigned long long)(period / 1000), (unsigned long long)(elapsed / 1000),
-		(unsigned long long)(tick_late_max / 1000));
+	        (unsigned long long)(period / 1000), (unsigned long long)(elapsed / 1000),
+	        (unsigned long long)(tick_late_max / 1000));
 	return 0;
 }
 
@@ -297,9 +298,10 @@ int hv_main(const struct hv_config *cfg, const struct hv_boot_info *boot)
 		}
 	}
 	hv_info("domains: %zu built, %zu refused; %llu MiB free", built, refused,
-		(unsigned long long)((hv_mem_free_count(&boot_mem) * HV_PAGE_SIZE) >> 20));
+	        (unsigned long long)((hv_mem_free_count(&boot_mem) * HV_PAGE_SIZE) >> 20));
 	if (timer_selftest(cfg->tick_ns ? cfg->tick_ns : DEFAULT_TICK_NS,
-			   cfg->selftest_ticks ? cfg->selftest_ticks : DEFAULT_SELFTEST_TICKS) != 0) {
+	                   cfg->selftest_ticks ? cfg->selftest_ticks : DEFAULT_SELFTEST_TICKS) !=
+	    0) {
 		return finish(false);
 	}
 	return finish(refused == 0);

@@ -91,7 +91,8 @@ static size_t find_next(const uint64_t *map, size_t nbits, size_t from, bool val
 		uint64_t word = (map[WORD(bit)] ^ invert) & (~UINT64_C(0) << (bit % 64));
 
 		if (word != 0) {
-			size_t found = WORD(bit) * HV_BITMAP_WORD_BITS + (size_t)__builtin_ctzll(word);
+			size_t found =
+			        WORD(bit) * HV_BITMAP_WORD_BITS + (size_t)__builtin_ctzll(word);
 
 			return found < nbits ? found : nbits;
 		}

@@ -51,11 +51,9 @@ int hv_printf(const char *fmt, ...)
 }
 
 static const char *const level_prefix[] = {
-	[HV_LOG_ERROR] = "hv: error: ",
-	[HV_LOG_WARNING] = "hv: warning: ",
-	[HV_LOG_NOTICE] = "hv: notice: ",
-	[HV_LOG_INFO] = "hv: ",
-	[HV_LOG_DEBUG] = "hv: debug: ",
+        [HV_LOG_ERROR] = "hv: error: ",   [HV_LOG_WARNING] = "hv: warning: ",
+        [HV_LOG_NOTICE] = "hv: notice: ", [HV_LOG_INFO] = "hv: ",
+        [HV_LOG_DEBUG] = "hv: debug: ",
 };
 
 void hv_log(enum hv_log_level level, const char *fmt, ...)

@@ -62,7 +62,7 @@ static void put_string(struct out *o, const struct spec *sp, const char *s)
 }
 
 static void put_number(struct out *o, const struct spec *sp, unsigned long long v, bool negative,
-		       unsigned int base, bool upper)
+                       unsigned int base, bool upper)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24];
@@ -120,7 +120,16 @@ static void put_number(struct out *o, const struct spec *sp, unsigned long long 
 	}
 }
 
-enum length { LEN_INT, LEN_CHAR, LEN_SHORT, LEN_LONG, LEN_LLONG, LEN_SIZE, LEN_MAX, LEN_PTRDIFF };
+enum length {
+	LEN_INT,
+	LEN_CHAR,
+	LEN_SHORT,
+	LEN_LONG,
+	LEN_LLONG,
+	LEN_SIZE,
+	LEN_MAX,
+	LEN_PTRDIFF
+};
 
 static unsigned long long get_unsigned(va_list *ap, enum length len)
 {
@@ -266,8 +275,8 @@ int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 		case 'd':
 		case 'i': {
 			long long v = get_signed(&args, len);
-			unsigned long long mag = v < 0 ? 0ULL - (unsigned long long)v
-						       : (unsigned long long)v;
+			unsigned long long mag =
+			        v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
 
 			put_number(&o, &sp, mag, v < 0, 10, false);
 			break;

@@ -60,6 +60,6 @@ int hv_module_parse_domain(const struct hv_boot_module *m, struct hv_domain_desc
  * reserved ranges, the boot modules and the frame table itself).
  */
 int hv_boot_mem_init(struct hv_mem *mem, const struct hv_mem_ops *ops,
-		     const struct hv_boot_info *boot);
+                     const struct hv_boot_info *boot);
 
 #endif /* HV_CORE_BOOT_H */

@@ -11,7 +11,7 @@
 #include <hv/types.h>
 
 /* Lowest and highest address (exclusive) a guest image may load at. */
-#define HV_ELF_GUEST_MIN UINT64_C(0x1000)
+#define HV_ELF_GUEST_MIN   UINT64_C(0x1000)
 #define HV_ELF_GUEST_LIMIT UINT64_C(0x0000800000000000)
 
 #define HV_ELF_MAX_SEGMENTS 16
