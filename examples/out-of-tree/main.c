@@ -7,10 +7,10 @@
 #include <hv/hv.h>
 
 static const struct hv_config config = {
-	.version = HV_CONFIG_VERSION,
-	.name = "my-appliance",
-	.mem = &hv_mem_buddy,
-	.flags = HV_CONFIG_F_MODULE_DOMAINS,
+        .version = HV_CONFIG_VERSION,
+        .name = "my-appliance",
+        .mem = &hv_mem_buddy,
+        .flags = HV_CONFIG_F_MODULE_DOMAINS,
 };
 
 int hv_firmware_main(const struct hv_boot_info *boot)

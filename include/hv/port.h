@@ -96,6 +96,17 @@ hv_paddr_t hv_port_virt_to_phys(const void *va);
 uint64_t hv_port_time_ns(void);
 
 /**
+ * @brief Read the CPU's free-running cycle counter.
+ *
+ * For measurements, not for time: its rate is `hv_port_info()->clock_hz`
+ * at best. Under an emulator that counts instructions (QEMU with
+ * `-icount shift=0`) a difference of two readings is an exact instruction
+ * count, which is what the benchmarks report.
+ * @return The counter's current value.
+ */
+uint64_t hv_port_cycles(void);
+
+/**
  * @brief Arm the one-shot timer.
  *
  * When hv_port_time_ns() reaches @p deadline_ns the port calls
@@ -158,7 +169,8 @@ void hv_core_timer_interrupt(void);
  * @brief Fatal error: print a message and end the run with a failing verdict.
  *
  * Ports call this from their exception handlers after printing the
- * machine state. Prints `hv: panic: <message>` as its last line.
+ * machine state. Prints `hv: panic: <message>`, then the failing verdict
+ * line `hv: verdict: FAIL`, and powers off.
  * @param fmt printf-style format.
  */
 _Noreturn void hv_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -163,6 +163,11 @@ const char *x86_timer_name(void)
 	return deadline_mode ? "lapic-tsc-deadline" : "lapic-oneshot";
 }
 
+uint64_t hv_port_cycles(void)
+{
+	return x86_rdtsc();
+}
+
 uint64_t hv_port_time_ns(void)
 {
 	uint64_t ticks = x86_rdtsc() - tsc_at_boot;

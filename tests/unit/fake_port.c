@@ -133,6 +133,11 @@ static void maybe_fire(void)
 	}
 }
 
+uint64_t hv_port_cycles(void)
+{
+	return clock_ns;
+}
+
 uint64_t hv_port_time_ns(void)
 {
 	clock_ns += clock_step;
