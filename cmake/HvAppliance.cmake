@@ -49,8 +49,10 @@ endfunction()
 
 function(hv_appliance_module name module file)
   cmake_parse_arguments(PARSE_ARGV 3 arg "" "" "CMDLINE")
-  if(NOT module MATCHES "^[A-Za-z0-9_.-]+$")
-    message(FATAL_ERROR "hv_appliance_module(${name}): bad module name '${module}'")
+  string(LENGTH "${module}" len)
+  if(NOT module MATCHES "^[A-Za-z0-9_.-]+$" OR len GREATER 31)
+    message(FATAL_ERROR "hv_appliance_module(${name}): bad module name '${module}': "
+                        "1 to 31 characters of [A-Za-z0-9_.-]")
   endif()
   if(TARGET ${file})
     set(path "$<TARGET_FILE:${file}>")

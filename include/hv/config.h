@@ -81,7 +81,11 @@ struct hv_config {
 	const char *name;
 	/** Memory module; NULL selects the buddy allocator (hv_mem_buddy). */
 	const struct hv_mem_ops *mem;
-	/** Domains, in creation order; the first control domain is domain 0. */
+	/**
+	 * Domains, in creation order. Domain identifiers follow that order (these
+	 * first, then any described by boot modules); describe the control domain
+	 * first to make it domain 0.
+	 */
 	const struct hv_domain_config *domains;
 	/** Number of entries in @ref domains. */
 	size_t domain_count;

@@ -63,9 +63,9 @@ int hv_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0))
 /**
  * @brief Log a message if @p level is at or above the threshold.
  *
- * The line is printed as `hv: <message>` (with `error: `, `warning: ` or
- * `notice: ` after the prefix for those levels) and a newline is added if
- * the message has none.
+ * The line is printed as `hv: <message>` (with `error: `, `warning: `,
+ * `notice: ` or `debug: ` after the prefix for those levels) and a newline
+ * is added if the message has none.
  * @param level One of `enum hv_log_level`.
  * @param fmt Format string.
  */

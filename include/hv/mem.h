@@ -126,7 +126,8 @@ struct hv_mem_ops {
 
 	/**
 	 * @brief Initialize the module's state (mandatory).
-	 * @param mem The instance; `frames` is set and every frame is zeroed and not RAM.
+	 * @param mem The instance; `frames` is set, every frame is owned by
+	 *            #HV_DOMID_IO (not RAM) with no links (#HV_FRAME_LINK_NONE).
 	 * @return 0 or a negative `HV_E*` code.
 	 */
 	int (*init)(struct hv_mem *mem);

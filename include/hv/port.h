@@ -110,7 +110,8 @@ uint64_t hv_port_cycles(void);
  * @brief Arm the one-shot timer.
  *
  * When hv_port_time_ns() reaches @p deadline_ns the port calls
- * hv_core_timer_interrupt() once, in interrupt context. Arming again
+ * hv_core_timer_interrupt() once, in interrupt context. Must also work
+ * when called from that handler (the core re-arms from it). Arming again
  * replaces the previous deadline; a deadline in the past fires at once.
  * @param deadline_ns Absolute time in nanoseconds since boot.
  */

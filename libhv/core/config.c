@@ -122,7 +122,9 @@ int hv_config_check(const struct hv_config *cfg)
 			continue;
 		}
 		for (size_t j = 0; j < i; j++) {
-			if (hv_strcmp(cfg->domains[j].name, cfg->domains[i].name) == 0) {
+			/* An earlier domain may have been refused for having no name. */
+			if (name_ok(cfg->domains[j].name) &&
+			    hv_strcmp(cfg->domains[j].name, cfg->domains[i].name) == 0) {
 				hv_err("%s.name: '%s' is already the name of domains[%zu]", where,
 				       cfg->domains[i].name, j);
 				rc = -HV_EINVAL;

@@ -87,15 +87,16 @@ static void put_number(struct out *o, const struct spec *sp, unsigned long long 
 	} else if (sp->space) {
 		sign = ' ';
 	}
+	if (sp->precision > n) {
+		zeros = sp->precision - n;
+	}
 	if (sp->alt && base == 16 && n > 0 && !(n == 1 && tmp[0] == '0')) {
 		prefix = upper ? "0X" : "0x";
 		prefix_len = 2;
-	} else if (sp->alt && base == 8 && (n == 0 || tmp[n - 1] != '0')) {
+	} else if (sp->alt && base == 8 && zeros == 0 && (n == 0 || tmp[n - 1] != '0')) {
+		/* '#' makes the first octal digit a zero: none is added if it already is. */
 		prefix = "0";
 		prefix_len = 1;
-	}
-	if (sp->precision > n) {
-		zeros = sp->precision - n;
 	}
 	total = n + zeros + prefix_len + (sign ? 1 : 0);
 	if (sp->zero && !sp->left && sp->precision < 0 && sp->width > total) {
@@ -263,6 +264,7 @@ int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
 	va_copy(args, ap);
 	for (const char *f = fmt; *f != '\0'; f++) {
+		const char *start = f;
 		struct spec sp;
 		enum length len;
 
@@ -282,15 +284,20 @@ int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			break;
 		}
 		case 'u':
-			put_number(&o, &sp, get_unsigned(&args, len), false, 10, false);
-			break;
 		case 'x':
 		case 'X':
-			put_number(&o, &sp, get_unsigned(&args, len), false, 16, *f == 'X');
+		case 'o': {
+			unsigned int base = *f == 'u' ? 10 : 16;
+
+			if (*f == 'o') {
+				base = 8;
+			}
+			/* As in C, '+' and ' ' only apply to signed conversions. */
+			sp.plus = false;
+			sp.space = false;
+			put_number(&o, &sp, get_unsigned(&args, len), false, base, *f == 'X');
 			break;
-		case 'o':
-			put_number(&o, &sp, get_unsigned(&args, len), false, 8, false);
-			break;
+		}
 		case 'c':
 			/* One byte, padded; a NUL character is output like any other. */
 			put_repeat(&o, ' ', sp.left ? 0 : sp.width - 1);
@@ -313,9 +320,10 @@ int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			f--;
 			break;
 		default:
-			/* Unknown conversion: print it as written, consume nothing. */
-			put(&o, '%');
-			put(&o, *f);
+			/* Unknown conversion: print it as written (flags, width and all). */
+			while (start <= f) {
+				put(&o, *start++);
+			}
 			break;
 		}
 	}

@@ -20,21 +20,21 @@
 #define EB_PT_NULL 0
 #define EB_PT_LOAD 1
 #define EB_PT_NOTE 4
-#define EB_PF_X 1
-#define EB_PF_W 2
-#define EB_PF_R 4
+#define EB_PF_X    1
+#define EB_PF_W    2
+#define EB_PF_R    4
 
 /* The default image: text at 0x400000 (RX), data and bss at 0x402000 (RW). */
-#define EB_TEXT_VADDR UINT64_C(0x400000)
+#define EB_TEXT_VADDR  UINT64_C(0x400000)
 #define EB_TEXT_OFFSET 0x1000u
 #define EB_TEXT_FILESZ 0x800u
-#define EB_TEXT_MEMSZ UINT64_C(0x1000)
-#define EB_DATA_VADDR UINT64_C(0x402000)
+#define EB_TEXT_MEMSZ  UINT64_C(0x1000)
+#define EB_DATA_VADDR  UINT64_C(0x402000)
 #define EB_DATA_OFFSET 0x2000u
 #define EB_DATA_FILESZ 0x100u
-#define EB_DATA_MEMSZ UINT64_C(0x3000)
-#define EB_ENTRY UINT64_C(0x400010)
-#define EB_FILE_SIZE 0x2100u
+#define EB_DATA_MEMSZ  UINT64_C(0x3000)
+#define EB_ENTRY       UINT64_C(0x400010)
+#define EB_FILE_SIZE   0x2100u
 
 struct eb_phdr {
 	uint32_t type;
