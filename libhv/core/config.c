@@ -77,8 +77,27 @@ int hv_domain_config_check(const struct hv_domain_config *d, const char *where)
 	return rc;
 }
 
+int hv_domain_partition_check(const struct hv_domain_config *d, const char *where,
+                              const struct hv_mem_ops *ops)
+{
+	if (ops->assign != NULL && d->mem_base == 0) {
+		hv_err("%s.mem_base: memory module '%s' partitions memory statically: "
+		       "the domain needs a partition base",
+		       where, ops->name);
+		return -HV_EINVAL;
+	}
+	if (ops->assign == NULL && d->mem_base != 0) {
+		hv_err("%s.mem_base: memory module '%s' does not partition memory: must be 0",
+		       where, ops->name);
+		return -HV_EINVAL;
+	}
+	return 0;
+}
+
 int hv_config_check(const struct hv_config *cfg)
 {
+	const struct hv_mem_ops *ops;
+
 	int rc = 0;
 
 	if (cfg == NULL) {
@@ -113,11 +132,13 @@ int hv_config_check(const struct hv_config *cfg)
 		       (unsigned long long)cfg->tick_ns);
 		rc = -HV_EINVAL;
 	}
+	ops = cfg->mem != NULL ? cfg->mem : &hv_mem_buddy;
 	for (size_t i = 0; i < cfg->domain_count; i++) {
 		char where[32];
 
 		hv_snprintf(where, sizeof(where), "config: domains[%zu]", i);
-		if (hv_domain_config_check(&cfg->domains[i], where) != 0) {
+		if (hv_domain_config_check(&cfg->domains[i], where) != 0 ||
+		    hv_domain_partition_check(&cfg->domains[i], where, ops) != 0) {
 			rc = -HV_EINVAL;
 			continue;
 		}
@@ -194,6 +215,9 @@ const struct hv_boot_module *hv_module_find(const struct hv_boot_info *boot, con
 {
 	char buf[HV_NAME_MAX + 1];
 
+	if (name[0] == '\0') {
+		return NULL;
+	}
 	for (size_t i = 0; i < boot->module_count; i++) {
 		if (hv_strcmp(hv_module_name(&boot->modules[i], buf, sizeof(buf)), name) == 0) {
 			return &boot->modules[i];

@@ -114,12 +114,26 @@ static bool image_in_config(const struct hv_config *cfg, const char *name)
 	return false;
 }
 
+/* True, after logging why, if a domain already collected has d's name. */
+static bool name_taken(const struct hv_domain_desc *d, const char *where)
+{
+	for (size_t i = 0; i < domain_count; i++) {
+		if (hv_strcmp(domains[i].name, d->name) == 0) {
+			hv_err("%s: name: '%s' is already the name of domain %zu", where, d->name,
+			       i);
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * Gathers the domains to build: those of the configuration, then (with
  * HV_CONFIG_F_MODULE_DOMAINS) one per boot module no domain names. Returns
  * the number of descriptions refused.
  */
-static size_t collect_domains(const struct hv_config *cfg, const struct hv_boot_info *boot)
+static size_t collect_domains(const struct hv_config *cfg, const struct hv_boot_info *boot,
+                              const struct hv_mem_ops *ops)
 {
 	size_t refused = 0;
 
@@ -141,6 +155,7 @@ static size_t collect_domains(const struct hv_config *cfg, const struct hv_boot_
 		const struct hv_boot_module *m = &boot->modules[i];
 		struct hv_domain_desc *d;
 		char name[HV_NAME_MAX + 1];
+		char where[HV_NAME_MAX + 16];
 
 		if (image_in_config(cfg, hv_module_name(m, name, sizeof(name)))) {
 			continue;
@@ -151,9 +166,11 @@ static size_t collect_domains(const struct hv_config *cfg, const struct hv_boot_
 			continue;
 		}
 		d = &domains[domain_count];
+		hv_snprintf(where, sizeof(where), "module '%s'", name);
 		if (hv_module_parse_domain(m, d) != 0 ||
-		    hv_domain_config_check(&d->cfg, "module domain") != 0) {
-			hv_err("module '%s': domain refused", d->image);
+		    hv_domain_config_check(&d->cfg, where) != 0 ||
+		    hv_domain_partition_check(&d->cfg, where, ops) != 0 || name_taken(d, where)) {
+			hv_err("%s: domain refused", where);
 			refused++;
 			continue;
 		}
@@ -279,6 +296,11 @@ int hv_main(const struct hv_config *cfg, const struct hv_boot_info *boot)
 	size_t built = 0;
 
 	report_machine(cfg, boot);
+	if (hv_port_info()->api_version != HV_PORT_API_VERSION) {
+		hv_err("port: implements interface %u, but this libhv needs interface %d",
+		       hv_port_info()->api_version, HV_PORT_API_VERSION);
+		return finish(false);
+	}
 	if (hv_config_check(cfg) != 0) {
 		hv_err("config: appliance description refused");
 		return finish(false);
@@ -288,7 +310,7 @@ int hv_main(const struct hv_config *cfg, const struct hv_boot_info *boot)
 		hv_err("memory: set-up failed");
 		return finish(false);
 	}
-	refused = collect_domains(cfg, boot);
+	refused = collect_domains(cfg, boot, mem_ops);
 	for (size_t i = 0; i < domain_count; i++) {
 		if (build_domain(&domains[i], (hv_domid_t)i)) {
 			built++;

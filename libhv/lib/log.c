@@ -20,7 +20,7 @@ static void write_cut(char *buf, int n)
 		return;
 	}
 	if (len >= HV_LOG_LINE_MAX) {
-		/* Mark the cut, keeping a final newline if there was one. */
+		/* Mark the cut: the line ends "...\n" within the buffer. */
 		len = HV_LOG_LINE_MAX - 1;
 		buf[len - 4] = '.';
 		buf[len - 3] = '.';
@@ -65,18 +65,17 @@ void hv_log(enum hv_log_level level, const char *fmt, ...)
 	if (level > log_threshold) {
 		return;
 	}
-	if ((unsigned int)level > HV_LOG_DEBUG) {
-		level = HV_LOG_DEBUG;
-	}
 	n = hv_snprintf(buf, sizeof(buf), "%s", level_prefix[level]);
 	va_start(ap, fmt);
 	n += hv_vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
 	va_end(ap);
-	if (n < HV_LOG_LINE_MAX - 1 && (n == 0 || buf[n - 1] != '\n')) {
-		buf[n++] = '\n';
-		buf[n] = '\0';
-	} else if (n >= HV_LOG_LINE_MAX - 1) {
-		n = HV_LOG_LINE_MAX; /* cut: write_cut() ends it with "...\n" */
+	if (n < HV_LOG_LINE_MAX && buf[n - 1] != '\n') {
+		if (n < HV_LOG_LINE_MAX - 1) {
+			buf[n++] = '\n';
+			buf[n] = '\0';
+		} else {
+			n = HV_LOG_LINE_MAX; /* no room for the newline: cut */
+		}
 	}
 	write_cut(buf, n);
 }

@@ -176,6 +176,29 @@ static long long get_signed(va_list *ap, enum length len)
 	}
 }
 
+/*
+ * Widths and precisions beyond any sensible line are clamped, so that a
+ * hostile format or argument cannot overflow an int or pad for ever.
+ */
+#define FIELD_MAX 4096
+
+static int clamp_field(long v)
+{
+	return v > FIELD_MAX ? FIELD_MAX : (int)v;
+}
+
+/* Reads a decimal field at 'f' into *out (clamped); returns what follows. */
+static const char *parse_field(const char *f, int *out)
+{
+	long v = 0;
+
+	while (*f >= '0' && *f <= '9') {
+		v = clamp_field(v * 10 + (*f++ - '0'));
+	}
+	*out = (int)v;
+	return f;
+}
+
 static const char *parse_spec(const char *f, struct spec *sp, enum length *len, va_list *ap)
 {
 	*sp = (struct spec){.precision = -1};
@@ -195,30 +218,27 @@ static const char *parse_spec(const char *f, struct spec *sp, enum length *len, 
 		}
 	}
 	if (*f == '*') {
-		sp->width = va_arg(*ap, int);
-		if (sp->width < 0) {
+		long w = va_arg(*ap, int);
+
+		if (w < 0) {
 			sp->left = true;
-			sp->width = -sp->width;
+			w = -w;
 		}
+		sp->width = clamp_field(w);
 		f++;
 	} else {
-		while (*f >= '0' && *f <= '9') {
-			sp->width = sp->width * 10 + (*f++ - '0');
-		}
+		f = parse_field(f, &sp->width);
 	}
 	if (*f == '.') {
 		f++;
 		sp->precision = 0;
 		if (*f == '*') {
-			sp->precision = va_arg(*ap, int);
-			if (sp->precision < 0) {
-				sp->precision = -1;
-			}
+			int p = va_arg(*ap, int);
+
+			sp->precision = p < 0 ? -1 : clamp_field(p);
 			f++;
 		} else {
-			while (*f >= '0' && *f <= '9') {
-				sp->precision = sp->precision * 10 + (*f++ - '0');
-			}
+			f = parse_field(f, &sp->precision);
 		}
 	}
 	*len = LEN_INT;

@@ -41,7 +41,6 @@ static const struct hv_domain_config good_domains[3] = {
          .mem_size = HV_DOMAIN_MIN_MEM,
          .vcpu_count = HV_DOMAIN_MAX_VCPUS,
          .on_crash = HV_CRASH_RESTART,
-         .mem_base = 0x4000000,
          .cmdline = "console=hvc0"},
         {.name = "Gamma_3.x",
          .image = NAME_31,
@@ -119,6 +118,30 @@ static void test_good_config_passes(void **state)
 	fx->cfg.domain_count = 0;
 	fx->cfg.tick_ns = 0;
 	fx->cfg.flags = 0;
+	assert_int_equal(hv_config_check(&fx->cfg), 0);
+	assert_string_equal(fake_console_text(), "");
+}
+
+/* A partition base goes with a partitioning memory module, and only with one. */
+static void test_partition_base_must_fit_module(void **state)
+{
+	struct fixture *fx = *state;
+
+	fx->domains[1].mem_base = 0x4000000;
+	expect_refused(&fx->cfg, "config: domains[1].mem_base");
+	assert_non_null(strstr(fake_console_text(), "'buddy' does not partition memory"));
+
+	fx->cfg.mem = &hv_mem_static;
+	fake_port_reset();
+	assert_int_equal(hv_config_check(&fx->cfg), -HV_EINVAL);
+	assert_non_null(strstr(fake_console_text(), "config: domains[0].mem_base: memory module "
+	                                            "'static' partitions memory statically"));
+	assert_non_null(strstr(fake_console_text(), "config: domains[2].mem_base: "));
+	assert_null(strstr(fake_console_text(), "config: domains[1]"));
+
+	fx->domains[0].mem_base = 0x1000000;
+	fx->domains[2].mem_base = 0x6000000;
+	fake_port_reset();
 	assert_int_equal(hv_config_check(&fx->cfg), 0);
 	assert_string_equal(fake_console_text(), "");
 }
@@ -578,6 +601,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup(test_good_config_passes, setup),
+	        cmocka_unit_test_setup(test_partition_base_must_fit_module, setup),
 	        cmocka_unit_test_setup(test_null_config, setup),
 	        cmocka_unit_test_setup(test_version_mismatch, setup),
 	        cmocka_unit_test_setup(test_bad_appliance_name, setup),

@@ -197,6 +197,29 @@ static void test_config_domains_pass(void **state)
 	assert_verdict(true);
 }
 
+/* Names are unique across C-described and module-described domains. */
+static void test_duplicate_domain_names_refused(void **state)
+{
+	static const struct hv_domain_config domains[] = {
+	        {.name = "dom0", .image = "kernel", .mem_size = 2u << 20, .vcpu_count = 1},
+	};
+	struct hv_config cfg = module_config();
+
+	(void)state;
+	add_elf(MOD_A, "kernel");
+	add_elf(MOD_B, "logger name=dom0 mem=2M");
+	add_elf(MOD_C, "kernel2 name=logger mem=2M");
+	cfg.domains = domains;
+	cfg.domain_count = 1;
+	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
+	assert_console_has("hv: error: module 'logger': name: 'dom0' is already the name of "
+	                   "domain 0\n");
+	assert_console_has("hv: error: module 'logger': domain refused\n");
+	assert_console_has("hv: domain 1 'logger': image 'kernel2'");
+	assert_console_has("hv: domains: 2 built, 1 refused; ");
+	assert_verdict(false);
+}
+
 /* Without HV_CONFIG_F_MODULE_DOMAINS, modules nobody names are left alone. */
 static void test_unnamed_modules_ignored_without_flag(void **state)
 {
@@ -396,7 +419,7 @@ static void test_module_domain_refused(void **state)
 	add_elf(MOD_B, "worse colour=red");
 	add_elf(MOD_C, "fine");
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
-	assert_console_has("hv: error: module domain.vcpu_count: 9 is outside 1..8\n"
+	assert_console_has("hv: error: module 'bad'.vcpu_count: 9 is outside 1..8\n"
 	                   "hv: error: module 'bad': domain refused\n");
 	assert_console_has("hv: error: module 'worse': bad option 'colour=red'");
 	assert_console_has("hv: error: module 'worse': domain refused\n");
@@ -457,8 +480,6 @@ static void test_static_partitions_refused(void **state)
 	         .mem_size = 2u << 20,
 	         .vcpu_count = 1,
 	         .mem_base = 0x200000},
-	        /* No partition at all: the static module gives it nothing. */
-	        {.name = "p4", .image = "img", .mem_size = 2u << 20, .vcpu_count = 1},
 	        /* Past the end of RAM. */
 	        {.name = "p5",
 	         .image = "img",
@@ -477,7 +498,7 @@ static void test_static_partitions_refused(void **state)
 	add_elf(MOD_A, "img");
 	cfg.mem = &hv_mem_static;
 	cfg.domains = domains;
-	cfg.domain_count = 6;
+	cfg.domain_count = 5;
 	cfg.flags = 0;
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
 	assert_console_has("hv: domain 0 'p1': ");
@@ -485,12 +506,10 @@ static void test_static_partitions_refused(void **state)
 	                   "refused (error -16)\n");
 	assert_console_has("hv: error: domain 'p3': mem_base 0x200000: partition of 2 MiB "
 	                   "refused (error -34)\n");
-	assert_console_has("hv: error: domain 'p4': mem_size: needs 2048 KiB but only 0 KiB "
-	                   "could be allocated\n");
 	assert_console_has("hv: error: domain 'p5': mem_base 0x3e00000: partition of 4 MiB "
 	                   "refused (error -");
-	assert_console_has("hv: domain 5 'p6': ");
-	assert_console_has("hv: domains: 2 built, 4 refused; ");
+	assert_console_has("hv: domain 4 'p6': ");
+	assert_console_has("hv: domains: 2 built, 3 refused; ");
 	assert_verdict(false);
 }
 
@@ -541,6 +560,7 @@ int main(void)
 	        cmocka_unit_test_setup(test_static_partitions, setup),
 	        cmocka_unit_test_setup(test_static_partitions_refused, setup),
 	        cmocka_unit_test_setup(test_repeated_runs, setup),
+	        cmocka_unit_test_setup(test_duplicate_domain_names_refused, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

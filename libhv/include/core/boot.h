@@ -37,13 +37,21 @@ int hv_config_check(const struct hv_config *cfg);
 int hv_domain_config_check(const struct hv_domain_config *d, const char *where);
 
 /*
+ * Checks that a domain's mem_base fits the memory module: a partitioning
+ * module (one with an assign hook) needs a base, any other needs 0.
+ * Returns 0 or -HV_EINVAL after logging "<where>.mem_base: ...".
+ */
+int hv_domain_partition_check(const struct hv_domain_config *d, const char *where,
+                              const struct hv_mem_ops *ops);
+
+/*
  * The module's name: the first word of its command line, after the file
  * path if the boot loader put one first. Copied into 'buf'; returns buf, or
  * an empty string if the module has no name.
  */
 const char *hv_module_name(const struct hv_boot_module *m, char *buf, size_t size);
 
-/* The first module called 'name', or NULL. */
+/* The first module called 'name', or NULL (also for an empty name). */
 const struct hv_boot_module *hv_module_find(const struct hv_boot_info *boot, const char *name);
 
 /*
