@@ -10,84 +10,45 @@
 #include "core/elf.h"
 #include "lib/string.h"
 
-#define EI_NIDENT   16
-#define ELFCLASS64  2
-#define ELFDATA2LSB 1
-#define EV_CURRENT  1
-#define ET_EXEC     2
-#define EM_X86_64   62
-#define PT_LOAD     1
-#define PF_X        1
-
-struct elf64_ehdr {
-	unsigned char ident[EI_NIDENT];
-	uint16_t type;
-	uint16_t machine;
-	uint32_t version;
-	uint64_t entry;
-	uint64_t phoff;
-	uint64_t shoff;
-	uint32_t flags;
-	uint16_t ehsize;
-	uint16_t phentsize;
-	uint16_t phnum;
-	uint16_t shentsize;
-	uint16_t shnum;
-	uint16_t shstrndx;
-};
-_Static_assert(sizeof(struct elf64_ehdr) == 64, "ELF64 header is 64 bytes");
-
-struct elf64_phdr {
-	uint32_t type;
-	uint32_t flags;
-	uint64_t offset;
-	uint64_t vaddr;
-	uint64_t paddr;
-	uint64_t filesz;
-	uint64_t memsz;
-	uint64_t align;
-};
-_Static_assert(sizeof(struct elf64_phdr) == 56, "ELF64 program header is 56 bytes");
-
 static int refuse(const char **why, const char *reason)
 {
 	*why = reason;
 	return -HV_ENOEXEC;
 }
 
-static int check_header(const struct elf64_ehdr *eh, size_t size, const char **why)
+static int check_header(const struct hv_elf64_ehdr *eh, size_t size, const char **why)
 {
 	if (hv_memcmp(eh->ident, "\177ELF", 4) != 0) {
 		return refuse(why, "not an ELF image (bad magic)");
 	}
-	if (eh->ident[4] != ELFCLASS64) {
+	if (eh->ident[4] != HV_ELFCLASS64) {
 		return refuse(why, "not a 64-bit ELF image");
 	}
-	if (eh->ident[5] != ELFDATA2LSB) {
+	if (eh->ident[5] != HV_ELFDATA2LSB) {
 		return refuse(why, "not a little-endian ELF image");
 	}
-	if (eh->ident[6] != EV_CURRENT || eh->version != EV_CURRENT) {
+	if (eh->ident[6] != HV_EV_CURRENT || eh->version != HV_EV_CURRENT) {
 		return refuse(why, "unknown ELF version");
 	}
-	if (eh->machine != EM_X86_64) {
+	if (eh->machine != HV_EM_X86_64) {
 		return refuse(why, "not an x86-64 image");
 	}
-	if (eh->type != ET_EXEC) {
+	if (eh->type != HV_ET_EXEC) {
 		return refuse(why, "not an executable (ET_EXEC) image");
 	}
-	if (eh->phentsize != sizeof(struct elf64_phdr)) {
+	if (eh->phentsize != sizeof(struct hv_elf64_phdr)) {
 		return refuse(why, "bad program header size");
 	}
 	if (eh->phnum == 0) {
 		return refuse(why, "no program headers");
 	}
-	if (eh->phoff > size || (size - eh->phoff) / sizeof(struct elf64_phdr) < eh->phnum) {
+	if (eh->phoff > size || (size - eh->phoff) / sizeof(struct hv_elf64_phdr) < eh->phnum) {
 		return refuse(why, "program headers lie outside the image");
 	}
 	return 0;
 }
 
-static int check_segment(const struct elf64_phdr *ph, size_t size, const char **why)
+static int check_segment(const struct hv_elf64_phdr *ph, size_t size, const char **why)
 {
 	if (ph->filesz > ph->memsz) {
 		return refuse(why, "segment file size exceeds its memory size");
@@ -113,7 +74,7 @@ static bool overlaps(const struct hv_elf_segment *a, const struct hv_elf_segment
 int hv_elf_check(const void *image, size_t size, struct hv_elf_info *info, const char **why)
 {
 	const unsigned char *bytes = image;
-	struct elf64_ehdr eh;
+	struct hv_elf64_ehdr eh;
 	bool entry_ok = false;
 	int rc;
 
@@ -128,11 +89,11 @@ int hv_elf_check(const void *image, size_t size, struct hv_elf_info *info, const
 	}
 	info->lowest = UINT64_MAX;
 	for (size_t i = 0; i < eh.phnum; i++) {
-		struct elf64_phdr ph;
+		struct hv_elf64_phdr ph;
 		struct hv_elf_segment *seg;
 
 		hv_memcpy(&ph, bytes + eh.phoff + i * sizeof(ph), sizeof(ph));
-		if (ph.type != PT_LOAD) {
+		if (ph.type != HV_PT_LOAD) {
 			continue;
 		}
 		rc = check_segment(&ph, size, why);
@@ -165,7 +126,7 @@ int hv_elf_check(const void *image, size_t size, struct hv_elf_info *info, const
 		if (seg->vaddr + seg->mem_size > info->highest) {
 			info->highest = seg->vaddr + seg->mem_size;
 		}
-		if ((seg->flags & PF_X) && eh.entry >= seg->vaddr &&
+		if ((seg->flags & HV_PF_X) && eh.entry >= seg->vaddr &&
 		    eh.entry - seg->vaddr < seg->mem_size) {
 			entry_ok = true;
 		}

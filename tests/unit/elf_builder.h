@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "core/elf.h"
+
 #define EB_EHDR_SIZE 64
 #define EB_PHDR_SIZE 56
 #define EB_MAX_PHDRS 24
@@ -36,17 +38,6 @@
 #define EB_ENTRY       UINT64_C(0x400010)
 #define EB_FILE_SIZE   0x2100u
 
-struct eb_phdr {
-	uint32_t type;
-	uint32_t flags;
-	uint64_t offset;
-	uint64_t vaddr;
-	uint64_t paddr;
-	uint64_t filesz;
-	uint64_t memsz;
-	uint64_t align;
-};
-
 struct elf_builder {
 	unsigned char ident[16];
 	uint16_t type;
@@ -57,7 +48,7 @@ struct elf_builder {
 	uint16_t phentsize;
 	uint16_t phnum; /* written as is; ph_count says how many are written */
 	size_t ph_count;
-	struct eb_phdr ph[EB_MAX_PHDRS];
+	struct hv_elf64_phdr ph[EB_MAX_PHDRS];
 	size_t file_size; /* bytes written; program headers past it are dropped */
 };
 
@@ -72,14 +63,14 @@ static inline void eb_put(unsigned char *p, uint64_t v, unsigned int bytes)
 static inline void eb_set_load(struct elf_builder *b, size_t i, uint32_t flags, uint64_t offset,
                                uint64_t vaddr, uint64_t filesz, uint64_t memsz)
 {
-	b->ph[i] = (struct eb_phdr){.type = EB_PT_LOAD,
-	                            .flags = flags,
-	                            .offset = offset,
-	                            .vaddr = vaddr,
-	                            .paddr = vaddr,
-	                            .filesz = filesz,
-	                            .memsz = memsz,
-	                            .align = 0x1000};
+	b->ph[i] = (struct hv_elf64_phdr){.type = EB_PT_LOAD,
+	                                  .flags = flags,
+	                                  .offset = offset,
+	                                  .vaddr = vaddr,
+	                                  .paddr = vaddr,
+	                                  .filesz = filesz,
+	                                  .memsz = memsz,
+	                                  .align = 0x1000};
 	if (i >= b->ph_count) {
 		b->ph_count = i + 1;
 		b->phnum = (uint16_t)b->ph_count;
@@ -133,7 +124,7 @@ static inline size_t elf_builder_write(const struct elf_builder *b, unsigned cha
 	eb_put(eh + 62, 0, 2);  /* shstrndx */
 	memcpy(out, eh, b->file_size < EB_EHDR_SIZE ? b->file_size : EB_EHDR_SIZE);
 	for (size_t i = 0; i < b->ph_count; i++) {
-		const struct eb_phdr *ph = &b->ph[i];
+		const struct hv_elf64_phdr *ph = &b->ph[i];
 		unsigned char p[EB_PHDR_SIZE];
 		uint64_t at = b->phoff + i * EB_PHDR_SIZE;
 

@@ -105,7 +105,7 @@ static void test_good_image_reversed_segments(void **state)
 	struct elf_builder b;
 	struct hv_elf_info info;
 	const char *why;
-	struct eb_phdr text;
+	struct hv_elf64_phdr text;
 
 	(void)state;
 	elf_builder_default(&b);
@@ -129,9 +129,11 @@ static void test_ignored_headers(void **state)
 
 	(void)state;
 	elf_builder_default(&b);
-	b.ph[2] = (struct eb_phdr){.type = EB_PT_NOTE, .offset = UINT64_MAX, .filesz = UINT64_MAX};
-	b.ph[3] = (struct eb_phdr){.type = EB_PT_NULL, .vaddr = UINT64_MAX, .memsz = 7};
-	b.ph[4] = (struct eb_phdr){.type = EB_PT_LOAD, .vaddr = 0xffffffff80000000, .memsz = 0};
+	b.ph[2] = (struct hv_elf64_phdr){
+	        .type = EB_PT_NOTE, .offset = UINT64_MAX, .filesz = UINT64_MAX};
+	b.ph[3] = (struct hv_elf64_phdr){.type = EB_PT_NULL, .vaddr = UINT64_MAX, .memsz = 7};
+	b.ph[4] =
+	        (struct hv_elf64_phdr){.type = EB_PT_LOAD, .vaddr = 0xffffffff80000000, .memsz = 0};
 	b.ph_count = 5;
 	b.phnum = 5;
 	assert_int_equal(check(&b, &info, &why), 0);
@@ -465,8 +467,8 @@ static void test_too_many_segments(void **state)
 
 	/* Headers that load nothing do not count. */
 	many_segments(&b, HV_ELF_MAX_SEGMENTS);
-	b.ph[HV_ELF_MAX_SEGMENTS] = (struct eb_phdr){.type = EB_PT_NOTE};
-	b.ph[HV_ELF_MAX_SEGMENTS + 1] = (struct eb_phdr){.type = EB_PT_LOAD, .memsz = 0};
+	b.ph[HV_ELF_MAX_SEGMENTS] = (struct hv_elf64_phdr){.type = EB_PT_NOTE};
+	b.ph[HV_ELF_MAX_SEGMENTS + 1] = (struct hv_elf64_phdr){.type = EB_PT_LOAD, .memsz = 0};
 	b.ph_count = HV_ELF_MAX_SEGMENTS + 2;
 	b.phnum = (uint16_t)b.ph_count;
 	expect_good(&b);
