@@ -80,6 +80,14 @@ void hv_log_set_level(enum hv_log_level level);
 /** @brief The current threshold. @return The most detailed level printed. */
 enum hv_log_level hv_log_get_level(void);
 
+/**
+ * @brief Name an error code, for messages.
+ * @param err 0, or a negated `HV_E*` code such as `-HV_EBUSY`.
+ * @return A static string such as "HV_EBUSY (object is in use)", or
+ *         "unknown error" for a value that is no `HV_E*` code.
+ */
+const char *hv_strerror(int err);
+
 /** Log a hypervisor bug or bad configuration. */
 #define hv_err(...) hv_log(HV_LOG_ERROR, __VA_ARGS__)
 /** Log a warning. */

@@ -105,8 +105,8 @@ static int donate(hv_paddr_t base, hv_paddr_t end, void *arg)
 	int rc = hv_mem_add_range(mem, HV_PFN(base), HV_PFN(end - base));
 
 	if (rc != 0) {
-		hv_warn("memory: range %#llx-%#llx not added (error %d)", (unsigned long long)base,
-		        (unsigned long long)end, rc);
+		hv_warn("memory: range %#llx-%#llx not added: %s", (unsigned long long)base,
+		        (unsigned long long)end, hv_strerror(rc));
 	}
 	return 0;
 }

@@ -166,7 +166,11 @@ static size_t collect_domains(const struct hv_config *cfg, const struct hv_boot_
 			continue;
 		}
 		d = &domains[domain_count];
-		hv_snprintf(where, sizeof(where), "module '%s'", name);
+		if (name[0] != '\0') {
+			hv_snprintf(where, sizeof(where), "module '%s'", name);
+		} else {
+			hv_snprintf(where, sizeof(where), "module %zu (unnamed)", i);
+		}
 		if (hv_module_parse_domain(m, d) != 0 ||
 		    hv_domain_config_check(&d->cfg, where) != 0 ||
 		    hv_domain_partition_check(&d->cfg, where, ops) != 0 || name_taken(d, where)) {
@@ -189,16 +193,15 @@ static int reserve_memory(struct hv_domain_desc *d, hv_domid_t id)
 	if (d->cfg.mem_base != 0) {
 		rc = hv_mem_assign(&boot_mem, id, d->cfg.mem_base, d->cfg.mem_size);
 		if (rc != 0) {
-			hv_err("domain '%s': mem_base %#llx: partition of %llu MiB refused (error "
-			       "%d)",
+			hv_err("domain '%s': mem_base %#llx: partition of %llu MiB refused: %s",
 			       d->name, (unsigned long long)d->cfg.mem_base,
-			       (unsigned long long)(d->cfg.mem_size >> 20), rc);
+			       (unsigned long long)(d->cfg.mem_size >> 20), hv_strerror(rc));
 			return rc;
 		}
 	}
 	rc = hv_mem_set_reservation(&boot_mem, id, needed);
 	if (rc != 0) {
-		hv_err("domain '%s': reservation refused (error %d)", d->name, rc);
+		hv_err("domain '%s': reservation refused: %s", d->name, hv_strerror(rc));
 		return rc;
 	}
 	while (have < needed) {

@@ -503,11 +503,11 @@ static void test_static_partitions_refused(void **state)
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
 	assert_console_has("hv: domain 0 'p1': ");
 	assert_console_has("hv: error: domain 'p2': mem_base 0x1200000: partition of 4 MiB "
-	                   "refused (error -16)\n");
+	                   "refused: HV_EBUSY (object is in use)\n");
 	assert_console_has("hv: error: domain 'p3': mem_base 0x200000: partition of 2 MiB "
-	                   "refused (error -34)\n");
+	                   "refused: HV_ERANGE (out of range)\n");
 	assert_console_has("hv: error: domain 'p5': mem_base 0x3e00000: partition of 4 MiB "
-	                   "refused (error -");
+	                   "refused: HV_E");
 	assert_console_has("hv: domain 4 'p6': ");
 	assert_console_has("hv: domains: 2 built, 3 refused; ");
 	assert_verdict(false);
