@@ -22,7 +22,7 @@
 #include <hv/types.h>
 
 /** Version of this interface. A port states the version it implements. */
-#define HV_PORT_API_VERSION 1
+#define HV_PORT_API_VERSION 2
 
 /** @name Port feature flags (`struct hv_port_info::features`)
  * @{
@@ -106,6 +106,23 @@ uint64_t hv_port_time_ns(void);
  */
 uint64_t hv_port_cycles(void);
 
+/** How to turn hv_port_cycles() into nanoseconds, for guests that read time themselves. */
+struct hv_port_time_scale {
+	uint64_t cycles; /**< hv_port_cycles() at the moment of @ref ns. */
+	uint64_t ns;     /**< hv_port_time_ns() at the same moment. */
+	uint32_t mul;    /**< ns = ns + ((cycles delta shifted by @ref shift) * mul >> 32). */
+	int8_t shift;    /**< Left shift of the delta (negative: right shift). */
+};
+
+/**
+ * @brief Describe the clock so that a guest can compute system time.
+ *
+ * A guest reads the cycle counter directly (in ring 3) and applies the
+ * formula of `struct hv_vcpu_time_info`; this gives the core the numbers.
+ * @param scale Receives a consistent snapshot.
+ */
+void hv_port_time_scale(struct hv_port_time_scale *scale);
+
 /**
  * @brief Arm the one-shot timer.
  *
@@ -143,6 +160,181 @@ void hv_port_cpu_wait(void);
  * @param verdict How the run ended.
  */
 _Noreturn void hv_port_power_off(enum hv_verdict verdict);
+
+/**
+ * @name Guest address spaces
+ *
+ * A guest address space is a tree of page tables whose root frame the core
+ * allocates (from the domain's memory) and the port fills. Guest mappings
+ * are always user mappings in the lower half, below
+ * hv_port_guest_va_limit(); the hypervisor half is the same in every
+ * address space and never reachable from ring 3.
+ * @{
+ */
+
+/** Mapping flag: the guest may write the page. */
+#define HV_PORT_MAP_WRITE (1u << 0)
+/** Mapping flag: the guest may execute the page (otherwise NX where available). */
+#define HV_PORT_MAP_EXEC (1u << 1)
+
+/** How the port obtains frames for intermediate page tables. */
+struct hv_port_pt_alloc {
+	/**
+	 * @brief Provide one zeroed frame for a page table.
+	 * @param ctx The @ref ctx member.
+	 * @param pa Receives the frame's physical address.
+	 * @return 0, or a negative `HV_E*` code (the mapping then fails with it).
+	 */
+	int (*alloc)(void *ctx, hv_paddr_t *pa);
+	/** Passed to @ref alloc. */
+	void *ctx;
+};
+
+/**
+ * @brief End of the guest half of the address space.
+ * @return The first virtual address a guest can never map.
+ */
+uint64_t hv_port_guest_va_limit(void);
+
+/**
+ * @brief Turn a zeroed frame into the root of a new guest address space.
+ * @param root Physical address of the root frame (already zeroed).
+ * @return 0, or a negative `HV_E*` code.
+ * @post The hypervisor half is mapped, the guest half is empty.
+ */
+int hv_port_as_init(hv_paddr_t root);
+
+/**
+ * @brief Map one page into a guest address space.
+ * @param root The address space.
+ * @param va Page-aligned guest virtual address below hv_port_guest_va_limit().
+ * @param pa Page-aligned physical address of the frame.
+ * @param flags `HV_PORT_MAP_*`.
+ * @param alloc Source of frames for intermediate tables.
+ * @return 0; -HV_EINVAL for a bad or unaligned address; -HV_EEXIST if
+ *         @p va is already mapped; or the allocator's error.
+ */
+int hv_port_as_map(hv_paddr_t root, uint64_t va, hv_paddr_t pa, uint32_t flags,
+                   const struct hv_port_pt_alloc *alloc);
+
+/**
+ * @brief Copy from the current guest address space, surviving bad pointers.
+ *
+ * The current address space is that of the vCPU that last exited
+ * hv_port_vcpu_run(). A fault on any byte (unmapped, or not a user page)
+ * ends the copy with an error instead of a hypervisor exception.
+ * @param dst Hypervisor buffer.
+ * @param src Guest virtual address.
+ * @param len Number of bytes.
+ * @return 0, or -HV_EFAULT if any byte of the guest range is not readable
+ *         by the guest or lies outside the guest half.
+ */
+int hv_port_copy_from_guest(void *dst, uint64_t src, size_t len);
+
+/**
+ * @brief Copy into the current guest address space, surviving bad pointers.
+ * @param dst Guest virtual address.
+ * @param src Hypervisor buffer.
+ * @param len Number of bytes.
+ * @return 0, or -HV_EFAULT if any byte of the guest range is not writable
+ *         by the guest or lies outside the guest half.
+ */
+int hv_port_copy_to_guest(uint64_t dst, const void *src, size_t len);
+
+/** @} */
+
+/**
+ * @name Virtual CPUs
+ *
+ * The core runs a vCPU with hv_port_vcpu_run(), which returns when the
+ * guest leaves ring 3: a hypercall, an exception, or an interrupt (after
+ * the port has handled it). The vCPU's saved state lives in a
+ * `struct hv_port_vcpu` the core owns; the core reads and changes it only
+ * through the functions below.
+ * @{
+ */
+
+/** Bytes of port-private state per vCPU (registers, FPU state). */
+#define HV_PORT_VCPU_SIZE 1024
+
+/** Port-private vCPU state, allocated by the core. */
+struct hv_port_vcpu {
+	/** Opaque to the core; aligned for FXSAVE. */
+	_Alignas(64) unsigned char opaque[HV_PORT_VCPU_SIZE];
+};
+
+/** Why hv_port_vcpu_run() returned. */
+enum hv_exit_reason {
+	HV_EXIT_HYPERCALL = 1, /**< The guest made a hypercall (`nr`, `args`). */
+	HV_EXIT_EXCEPTION =
+	        2, /**< The guest raised an exception (`vector`, `error_code`, `fault_addr`). */
+	HV_EXIT_INTERRUPT = 3, /**< An interrupt arrived; the port has handled it. */
+};
+
+/** What hv_port_vcpu_run() reports. */
+struct hv_exit {
+	uint32_t reason;     /**< `enum hv_exit_reason`. */
+	uint32_t vector;     /**< Exception vector. */
+	uint64_t error_code; /**< Exception error code, or 0. */
+	uint64_t fault_addr; /**< Page-fault address. */
+	uint64_t pc;         /**< Guest instruction pointer at the exit. */
+	uint64_t nr;         /**< Hypercall number. */
+	uint64_t args[6];    /**< Hypercall arguments, in ABI order. */
+};
+
+/** Guest registers the core may read and write. */
+enum hv_port_reg {
+	HV_REG_PC = 0,    /**< Instruction pointer. */
+	HV_REG_SP = 1,    /**< Stack pointer. */
+	HV_REG_FLAGS = 2, /**< Flags; writes keep only the flags a guest may own. */
+	HV_REG_RET = 3,   /**< Hypercall result register (`rax`). */
+	HV_REG_ARG0 = 4,  /**< First argument register (`rdi`). */
+	HV_REG_TMP0 = 5,  /**< First register `syscall` clobbers (`rcx`). */
+	HV_REG_TMP1 = 6,  /**< Second register `syscall` clobbers (`r11`). */
+};
+
+/**
+ * @brief Prepare a vCPU to start.
+ * @param v State to initialise (the core zeroed it).
+ * @param root Its address space (hv_port_as_init()).
+ * @param entry Guest entry point.
+ * @param stack Initial guest stack pointer.
+ * @param arg Value of the first argument register at entry.
+ */
+void hv_port_vcpu_init(struct hv_port_vcpu *v, hv_paddr_t root, uint64_t entry, uint64_t stack,
+                       uint64_t arg);
+
+/**
+ * @brief Run a vCPU in ring 3 until it exits.
+ *
+ * Loads its address space and registers, runs it with interrupts enabled,
+ * and returns with interrupts disabled once it exits. A hypercall result
+ * set with hv_port_vcpu_set_reg(HV_REG_RET) is seen by the guest on the
+ * next run. Timer interrupts that arrive while the guest runs call
+ * hv_core_timer_interrupt() and then return #HV_EXIT_INTERRUPT.
+ * @param v The vCPU.
+ * @param exit Receives why it exited.
+ */
+void hv_port_vcpu_run(struct hv_port_vcpu *v, struct hv_exit *exit);
+
+/**
+ * @brief Read a guest register.
+ * @param v The vCPU (not running).
+ * @param reg Which register.
+ * @return Its value.
+ */
+uint64_t hv_port_vcpu_reg(const struct hv_port_vcpu *v, enum hv_port_reg reg);
+
+/**
+ * @brief Write a guest register.
+ * @param v The vCPU (not running).
+ * @param reg Which register.
+ * @param value New value; for #HV_REG_FLAGS only the arithmetic and
+ *        direction flags are taken, the rest stay the hypervisor's.
+ */
+void hv_port_vcpu_set_reg(struct hv_port_vcpu *v, enum hv_port_reg reg, uint64_t value);
+
+/** @} */
 
 /**
  * @name Core entry points called by the port
