@@ -5,9 +5,10 @@
 # hv::port_x86, hv::freestanding and the appliance functions) and hv.pc.
 include(CMakePackageConfigHelpers)
 
-install(TARGETS hv_core hv_port_x86 hv_freestanding hv_warnings EXPORT hvTargets
-  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/hv DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS hv_core hv_port_x86 hv_freestanding hv_warnings hv_guest hv_guest_freestanding
+  EXPORT hvTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/hv ${PROJECT_SOURCE_DIR}/dom0-kit/include/hv
+  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/hv)
 
 set(HV_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/hv)
@@ -17,7 +18,8 @@ configure_package_config_file(${PROJECT_SOURCE_DIR}/cmake/hvConfig.cmake.in
 write_basic_package_version_file(${PROJECT_BINARY_DIR}/hvConfigVersion.cmake
   COMPATIBILITY SameMinorVersion)
 install(FILES ${PROJECT_BINARY_DIR}/hvConfig.cmake ${PROJECT_BINARY_DIR}/hvConfigVersion.cmake
-  ${PROJECT_SOURCE_DIR}/cmake/HvAppliance.cmake DESTINATION ${HV_CMAKE_DIR})
+  ${PROJECT_SOURCE_DIR}/cmake/HvAppliance.cmake ${PROJECT_SOURCE_DIR}/dom0-kit/cmake/HvGuest.cmake
+  ${PROJECT_SOURCE_DIR}/dom0-kit/runtime/guest.ld DESTINATION ${HV_CMAKE_DIR})
 
 # pkg-config: the same flags as hv::freestanding (cmake/HvFlags.cmake).
 list(JOIN HV_FREESTANDING_CFLAGS " " HV_PC_CFLAGS)

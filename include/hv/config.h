@@ -23,6 +23,7 @@
 #include <hv/types.h>
 
 struct hv_mem_ops;
+struct hv_sched_ops;
 
 /** Version of `struct hv_config`; set `.version = HV_CONFIG_VERSION`. */
 #define HV_CONFIG_VERSION 1
@@ -72,6 +73,11 @@ struct hv_domain_config {
 
 /** Configuration flag: boot modules not named by any domain describe domains themselves. */
 #define HV_CONFIG_F_MODULE_DOMAINS (1u << 0)
+/**
+ * Configuration flag: check the description and build the domains, but do
+ * not run them; the verdict then only says whether every domain was built.
+ */
+#define HV_CONFIG_F_NO_RUN (1u << 1)
 
 /** The whole appliance. */
 struct hv_config {
@@ -91,14 +97,27 @@ struct hv_config {
 	size_t domain_count;
 	/** Bitwise OR of `HV_CONFIG_F_*`. */
 	uint32_t flags;
-	/** Period of the scheduler tick in nanoseconds; 0 selects 10 ms. */
+	/**
+	 * Default time slice of the scheduler (and period of the timer
+	 * self-test) in nanoseconds, 10 us to 1 s; 0 selects 10 ms.
+	 */
 	uint64_t tick_ns;
 	/**
 	 * Number of ticks the start-up self-test of the timer waits for before
-	 * the verdict (0 selects 10). It shows that the clock and the one-shot
-	 * timer work; domains run after it once the domain issue has landed.
+	 * the domains run (0 selects 3). It shows that the clock and the
+	 * one-shot timer work.
 	 */
 	uint32_t selftest_ticks;
+	/** CPU scheduler module; NULL selects round-robin (hv_sched_rr). */
+	const struct hv_sched_ops *sched;
+	/**
+	 * Wall-clock time at system time 0, in seconds since 1970 (for example
+	 * read from a real-time clock by the firmware); 0 if unknown. Published
+	 * to every domain in its shared-info page.
+	 */
+	uint64_t wallclock_sec;
+	/** Nanoseconds part of the wall-clock time, below 10^9. */
+	uint32_t wallclock_nsec;
 };
 
 #endif /* HV_CONFIG_H */

@@ -35,6 +35,7 @@
 #include <hv/log.h>
 #include <hv/mem.h>
 #include <hv/port.h>
+#include <hv/sched.h>
 #include <hv/types.h>
 
 /** Version of the libhv API, as major * 10000 + minor * 100 + patch. */
@@ -46,13 +47,21 @@
  * Prints what it finds (port, memory map, boot modules), checks @p config
  * and refuses a bad one with a message that names the field, sets up the
  * frame table and the memory module, checks each domain's boot module and
- * reserves its memory (a domain that cannot be built is refused by name and
- * the others go on), and runs the appliance. It prints the verdict line
- * `hv: verdict: PASS` or `hv: verdict: FAIL` last.
+ * reserves its memory and builds it (a domain that cannot be built is
+ * refused by name and the others go on), runs a short self-test of the
+ * timer, and then runs the domains with the configured scheduler until
+ * every one has ended (powered off, destroyed, or crashed and kept). It
+ * prints a line as each domain starts and ends, a summary with each
+ * domain's CPU time, and the verdict line `hv: verdict: PASS` or
+ * `hv: verdict: FAIL` last. With #HV_CONFIG_F_NO_RUN it stops after the
+ * self-test.
  * @param config The appliance description.
  * @param boot What the port learned at boot.
- * @return #HV_VERDICT_PASS if every domain was built and the run succeeded,
- *         otherwise #HV_VERDICT_FAIL.
+ * @return #HV_VERDICT_PASS if every domain was built and the control domain
+ *         (the first with #HV_DOMAIN_F_CONTROL) powered off — or, without a
+ *         control domain, every domain powered off; otherwise
+ *         #HV_VERDICT_FAIL. With #HV_CONFIG_F_NO_RUN, #HV_VERDICT_PASS if
+ *         every domain was built.
  */
 int hv_main(const struct hv_config *config, const struct hv_boot_info *boot);
 

@@ -12,6 +12,8 @@
 #include "core/boot.h"
 #include "lib/string.h"
 
+#define HV_CONFIG_KNOWN_FLAGS (HV_CONFIG_F_MODULE_DOMAINS | HV_CONFIG_F_NO_RUN)
+
 static bool name_ok(const char *name)
 {
 	size_t len;
@@ -123,8 +125,12 @@ int hv_config_check(const struct hv_config *cfg)
 		hv_err("config: domains: NULL but domain_count is %zu", cfg->domain_count);
 		return -HV_EINVAL;
 	}
-	if (cfg->flags & ~HV_CONFIG_F_MODULE_DOMAINS) {
-		hv_err("config: flags: unknown bits %#x", cfg->flags & ~HV_CONFIG_F_MODULE_DOMAINS);
+	if (cfg->flags & ~HV_CONFIG_KNOWN_FLAGS) {
+		hv_err("config: flags: unknown bits %#x", cfg->flags & ~HV_CONFIG_KNOWN_FLAGS);
+		rc = -HV_EINVAL;
+	}
+	if (cfg->wallclock_nsec >= 1000000000u) {
+		hv_err("config: wallclock_nsec: %u is not below 10^9", cfg->wallclock_nsec);
 		rc = -HV_EINVAL;
 	}
 	if (cfg->tick_ns != 0 && (cfg->tick_ns < 10000 || cfg->tick_ns > 1000000000)) {

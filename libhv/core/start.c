@@ -1,52 +1,38 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * hv_main(): the start-up sequence. It reports what the port found, checks
- * the appliance description, sets up memory, checks every domain's image and
- * reserves its memory, and proves the clock and the timer work before the
- * verdict. A domain that cannot be built is refused by name and the others
- * go on; the verdict then fails, because the appliance is not what was
- * described.
+ * hv_main(): the start-up sequence and the run. It reports what the port
+ * found, checks the appliance description, sets up memory, checks every
+ * domain's image, reserves its memory and builds it, proves the clock and
+ * the timer work, and then runs the domains until every one has ended. A
+ * domain that cannot be built is refused by name and the others go on; the
+ * verdict then fails, because the appliance is not what was described.
+ *
+ * Verdict: PASS when no domain was refused and the control domain (the
+ * first with HV_DOMAIN_F_CONTROL) powered off — or, without a control
+ * domain, every domain did. With HV_CONFIG_F_NO_RUN the domains are built
+ * but not run, and the verdict only says whether all were built.
  *
  * Runs once, on the boot CPU, with interrupts disabled except while it
- * waits for timer ticks.
+ * waits for timer ticks and while guests run.
  */
 #include <hv/hv.h>
 
 #include "core/boot.h"
+#include "domain/domain.h"
 #include "lib/string.h"
+#include "sched/sched.h"
+#include "time/time.h"
 
 #define DEFAULT_TICK_NS        UINT64_C(10000000)
-#define DEFAULT_SELFTEST_TICKS 10
+#define DEFAULT_SELFTEST_TICKS 3
 
 static struct hv_mem boot_mem;
 static struct hv_domain_desc domains[HV_CONFIG_MAX_DOMAINS];
 static size_t domain_count;
 
-/* Timer state: written by the interrupt handler, read by hv_main(). */
-static volatile uint32_t ticks;
-static uint32_t tick_target;
-static volatile uint64_t tick_deadline;
-static volatile uint64_t tick_late_max;
-static uint64_t tick_period;
-
 const char *hv_version(void)
 {
 	return HV_VERSION_STRING;
-}
-
-void hv_core_timer_interrupt(void)
-{
-	uint64_t now = hv_port_time_ns();
-	uint64_t late = now > tick_deadline ? now - tick_deadline : 0;
-
-	if (late > tick_late_max) {
-		tick_late_max = late;
-	}
-	ticks++;
-	if (ticks < tick_target) {
-		tick_deadline += tick_period;
-		hv_port_timer_arm(tick_deadline);
-	}
 }
 
 static const char *region_type_name(uint32_t type)
@@ -183,51 +169,7 @@ static size_t collect_domains(const struct hv_config *cfg, const struct hv_boot_
 	return refused;
 }
 
-/* Allocates a domain's whole reservation, largest blocks first. */
-static int reserve_memory(struct hv_domain_desc *d, hv_domid_t id)
-{
-	uint64_t needed = d->cfg.mem_size / HV_PAGE_SIZE;
-	uint64_t have = 0;
-	int rc;
-
-	if (d->cfg.mem_base != 0) {
-		rc = hv_mem_assign(&boot_mem, id, d->cfg.mem_base, d->cfg.mem_size);
-		if (rc != 0) {
-			hv_err("domain '%s': mem_base %#llx: partition of %llu MiB refused: %s",
-			       d->name, (unsigned long long)d->cfg.mem_base,
-			       (unsigned long long)(d->cfg.mem_size >> 20), hv_strerror(rc));
-			return rc;
-		}
-	}
-	rc = hv_mem_set_reservation(&boot_mem, id, needed);
-	if (rc != 0) {
-		hv_err("domain '%s': reservation refused: %s", d->name, hv_strerror(rc));
-		return rc;
-	}
-	while (have < needed) {
-		unsigned int order = HV_MEM_MAX_ORDER;
-		hv_pfn_t pfn;
-
-		while ((UINT64_C(1) << order) > needed - have) {
-			order--;
-		}
-		while ((rc = hv_mem_alloc(&boot_mem, id, order, &pfn)) != 0 && order > 0) {
-			order--;
-		}
-		if (rc != 0) {
-			hv_err("domain '%s': mem_size: needs %llu KiB but only %llu KiB could be "
-			       "allocated",
-			       d->name, (unsigned long long)(d->cfg.mem_size >> 10),
-			       (unsigned long long)((have * HV_PAGE_SIZE) >> 10));
-			hv_mem_free_owner(&boot_mem, id);
-			return rc;
-		}
-		have += UINT64_C(1) << order;
-	}
-	return 0;
-}
-
-/* Checks a domain's image and reserves its memory; false if it is refused. */
+/* Checks a domain's image, reserves its memory and builds it; false if it is refused. */
 static bool build_domain(struct hv_domain_desc *d, hv_domid_t id)
 {
 	const char *why;
@@ -240,7 +182,7 @@ static bool build_domain(struct hv_domain_desc *d, hv_domid_t id)
 		hv_err("domain '%s': module '%s': %s", d->name, d->image, why);
 		return false;
 	}
-	if (reserve_memory(d, id) != 0) {
+	if (hv_domain_reserve(d, id) != 0) {
 		return false;
 	}
 	hv_info("domain %u '%s': image '%s' (%llu bytes, entry %#llx), %llu MiB, %u vCPU%s%s", id,
@@ -248,42 +190,7 @@ static bool build_domain(struct hv_domain_desc *d, hv_domid_t id)
 	        (unsigned long long)d->elf.entry, (unsigned long long)(d->cfg.mem_size >> 20),
 	        d->cfg.vcpu_count, d->cfg.vcpu_count == 1 ? "" : "s",
 	        (d->cfg.flags & HV_DOMAIN_F_CONTROL) ? ", control" : "");
-	return true;
-}
-
-/*
- * Waits for 'count' ticks of the one-shot timer, re-armed from its own
- * interrupt. Polls the clock rather than halting, so that a timer that never
- * fires ends in an error line instead of a hang.
- */
-static int timer_selftest(uint64_t period, uint32_t count)
-{
-	uint64_t start = hv_port_time_ns();
-	uint64_t limit = start + period * count * 4 + UINT64_C(100000000);
-	uint64_t elapsed;
-
-	tick_period = period;
-	tick_deadline = start + period;
-	tick_late_max = 0;
-	tick_target = count;
-	ticks = 0;
-	hv_port_timer_arm(tick_deadline);
-	hv_port_irq_enable();
-	while (ticks < count && hv_port_time_ns() < limit) {
-		/* interrupts arrive here */
-	}
-	hv_port_irq_disable();
-	hv_port_timer_cancel();
-	elapsed = hv_port_time_ns() - start;
-	if (ticks < count) {
-		hv_err("timer: %u of %u ticks in %llu ms: the one-shot timer does not fire", ticks,
-		       count, (unsigned long long)(elapsed / 1000000));
-		return -HV_EIO;
-	}
-	hv_info("timer: %u ticks of %llu us in %llu us, latest by %llu us", ticks,
-	        (unsigned long long)(period / 1000), (unsigned long long)(elapsed / 1000),
-	        (unsigned long long)(tick_late_max / 1000));
-	return 0;
+	return hv_domain_create(d, id, NULL) == 0;
 }
 
 static int finish(bool pass)
@@ -292,9 +199,34 @@ static int finish(bool pass)
 	return pass ? HV_VERDICT_PASS : HV_VERDICT_FAIL;
 }
 
+/* Runs the built domains to their end; true if the run passed. */
+static bool run_domains(const struct hv_config *cfg, uint64_t tick)
+{
+	uint64_t start;
+
+	if (hv_sched_setup(cfg->sched != NULL ? cfg->sched : &hv_sched_rr, tick) != 0) {
+		hv_err("config: sched: scheduler module refused");
+		return false;
+	}
+	for (hv_domid_t id = 0; id < HV_CONFIG_MAX_DOMAINS; id++) {
+		struct hv_domain *d = hv_domain_get(id);
+
+		if (d != NULL) {
+			hv_domain_start(d);
+		}
+	}
+	start = hv_port_time_ns();
+	hv_sched_run();
+	hv_info("run: every domain has ended, after %llu us",
+	        (unsigned long long)((hv_port_time_ns() - start) / 1000));
+	hv_domain_summary();
+	return hv_domain_run_passed();
+}
+
 int hv_main(const struct hv_config *cfg, const struct hv_boot_info *boot)
 {
 	const struct hv_mem_ops *mem_ops;
+	uint64_t tick;
 	size_t refused;
 	size_t built = 0;
 
@@ -313,6 +245,8 @@ int hv_main(const struct hv_config *cfg, const struct hv_boot_info *boot)
 		hv_err("memory: set-up failed");
 		return finish(false);
 	}
+	hv_domain_table_init(&boot_mem);
+	hv_time_set_wallclock(cfg->wallclock_sec, cfg->wallclock_nsec);
 	refused = collect_domains(cfg, boot, mem_ops);
 	for (size_t i = 0; i < domain_count; i++) {
 		if (build_domain(&domains[i], (hv_domid_t)i)) {
@@ -324,10 +258,14 @@ int hv_main(const struct hv_config *cfg, const struct hv_boot_info *boot)
 	}
 	hv_info("domains: %zu built, %zu refused; %llu MiB free", built, refused,
 	        (unsigned long long)((hv_mem_free_count(&boot_mem) * HV_PAGE_SIZE) >> 20));
-	if (timer_selftest(cfg->tick_ns ? cfg->tick_ns : DEFAULT_TICK_NS,
-	                   cfg->selftest_ticks ? cfg->selftest_ticks : DEFAULT_SELFTEST_TICKS) !=
-	    0) {
+	tick = cfg->tick_ns ? cfg->tick_ns : DEFAULT_TICK_NS;
+	if (hv_time_selftest(tick, cfg->selftest_ticks ? cfg->selftest_ticks
+	                                               : DEFAULT_SELFTEST_TICKS) != 0) {
 		return finish(false);
 	}
-	return finish(refused == 0);
+	if (cfg->flags & HV_CONFIG_F_NO_RUN) {
+		hv_info("run: not running the domains (HV_CONFIG_F_NO_RUN)");
+		return finish(refused == 0);
+	}
+	return finish(run_domains(cfg, tick) && refused == 0);
 }

@@ -9,22 +9,30 @@
  *   0x00 null
  *   0x08 kernel code (64-bit)      X86_SEL_KERNEL_CS
  *   0x10 kernel data               X86_SEL_KERNEL_DS
- *   0x18 user code (32-bit)        X86_SEL_USER_CS32 = 0x1b
+ *   0x18 user code (32-bit)        X86_SEL_USER_CS32 = 0x1b, not present
  *   0x20 user data                 X86_SEL_USER_DS   = 0x23
  *   0x28 user code (64-bit)        X86_SEL_USER_CS   = 0x2b
  *   0x30 TSS (16 bytes)            X86_SEL_TSS
- * Nothing runs in ring 3 yet; the user descriptors are laid out now so
- * that the guest entry path can be added without reshuffling.
+ * The 32-bit user code slot is only where SYSRET's layout wants it (a
+ * 32-bit sysretl would load it; the port only uses sysretq). It is marked
+ * not present so that a guest cannot far-jump into compatibility mode:
+ * guests are 64-bit, and a mode nobody uses is a mode nobody tests (a
+ * compatibility-mode `syscall` would enter through CSTAR on AMD CPUs).
  *
  * The TSS gives #DF, NMI and #MC their own stacks (IST 1..3): they can
- * arrive with a broken RSP. It has no I/O bitmap, so ring 3 has no ports.
+ * arrive with a broken RSP. RSP0, the stack for entries from ring 3, points
+ * into the running vCPU (vcpu.c). It has no I/O bitmap, so ring 3 has no
+ * ports.
  *
  * All gates are interrupt gates (interrupts stay off in handlers) with
- * DPL 0: a ring-3 `int n` raises #GP.
+ * DPL 0, so a ring-3 `int n` raises #GP, except #BP: its gate has DPL 3 so
+ * that a guest's `int3` is the #BP exit a guest debugger expects. No
+ * vector with a hardware meaning (timer, spurious) can be raised that way.
  */
 #include "x86.h"
 
 struct x86_cpu_features x86_cpu;
+uint8_t x86_smap_enabled;
 
 struct tss {
 	uint32_t reserved0;
@@ -64,7 +72,7 @@ static uint64_t gdt[8] __attribute__((aligned(16))) = {
         0,
         0x00af9a000000ffff, /* kernel code: P, DPL 0, L */
         0x00cf92000000ffff, /* kernel data: P, DPL 0, writable */
-        0x00cffa000000ffff, /* user code 32: P, DPL 3, D */
+        0x00cf7a000000ffff, /* user code 32: DPL 3, D, not present */
         0x00cff2000000ffff, /* user data: P, DPL 3, writable */
         0x00affa000000ffff, /* user code 64: P, DPL 3, L */
         0,                  /* TSS, low half (filled at run time) */
@@ -92,6 +100,7 @@ static void detect_features(void)
 		x86_cpuid(7, 0, r);
 		x86_cpu.smep = (r[1] >> 7) & 1;
 		x86_cpu.smap = (r[1] >> 20) & 1;
+		x86_cpu.umip = (r[2] >> 2) & 1;
 	}
 	if (max_ext >= 0x80000001) {
 		x86_cpuid(0x80000001, 0, r);
@@ -145,10 +154,27 @@ static void enable_features(void)
 	/* Hypervisor accesses to user pages will need stac/clac. */
 	if (x86_cpu.smap) {
 		cr4 |= X86_CR4_SMAP;
+		x86_smap_enabled = 1;
 	}
+	/* sgdt, sidt, sldt, smsw and str would show ring 3 hypervisor addresses. */
+	if (x86_cpu.umip) {
+		cr4 |= X86_CR4_UMIP;
+	}
+	/*
+	 * Guests may use x87 and SSE (FXSAVE state, switched lazily by vcpu.c).
+	 * XSAVE stays off, so AVX and later state do not exist for guests
+	 * (CPUID's OSXSAVE bit tells them). The hypervisor itself is built
+	 * with -mgeneral-regs-only and never touches these registers.
+	 */
+	cr4 |= X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 	x86_write_cr4(cr4);
-	/* Ring 0 honours read-only pages (guest page tables rely on it). */
-	x86_write_cr0(x86_read_cr0() | X86_CR0_WP);
+	/*
+	 * Ring 0 honours read-only pages (guest page tables and the guest
+	 * copies rely on it); FPU errors raise #MF; no FPU emulation, and no
+	 * #NM trap (the switch is not trap-driven).
+	 */
+	x86_write_cr0((x86_read_cr0() | X86_CR0_WP | X86_CR0_NE | X86_CR0_MP) &
+	              ~(uint64_t)(X86_CR0_EM | X86_CR0_TS));
 }
 
 uint32_t x86_port_features(void)
@@ -173,7 +199,7 @@ static void load_gdt(void)
 	tss.ist[IST_DF - 1] = (uint64_t)&ist_stacks[0][IST_STACK_SIZE];
 	tss.ist[IST_NMI - 1] = (uint64_t)&ist_stacks[1][IST_STACK_SIZE];
 	tss.ist[IST_MC - 1] = (uint64_t)&ist_stacks[2][IST_STACK_SIZE];
-	/* Ring-3 entries will set RSP0 per vCPU; until then, the boot stack. */
+	/* vcpu.c points RSP0 into the running vCPU; until then, the boot stack. */
 	tss.rsp[0] = (uint64_t)x86_boot_stack_top;
 	tss.iopb_offset = sizeof(tss);
 
@@ -204,6 +230,11 @@ static void load_gdt(void)
 	        : "rax", "memory");
 }
 
+void x86_tss_set_rsp0(uint64_t rsp0)
+{
+	tss.rsp[0] = rsp0;
+}
+
 static void set_gate(unsigned int vec, unsigned int ist)
 {
 	uint64_t stub = (uint64_t)x86_trap_stubs + (uint64_t)vec * X86_TRAP_STUB_SIZE;
@@ -225,6 +256,8 @@ static void load_idt(void)
 	for (unsigned int v = 0; v < 32; v++) {
 		set_gate(v, 0);
 	}
+	/* Present, DPL 3, 64-bit interrupt gate. */
+	idt[3].type_attr = 0xee;
 	set_gate(2, IST_NMI);
 	set_gate(8, IST_DF);
 	set_gate(18, IST_MC);

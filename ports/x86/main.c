@@ -11,7 +11,9 @@
  *     reachable through the boot direct map;
  *  4. the final page tables (which drop the identity map and need the
  *     memory map);
- *  5. the PICs, the TSC calibration and the APIC timer (which need the
+ *  5. the guest entry machinery: per-CPU area and GS base, the syscall
+ *     MSRs (it records the final CR3, so after step 4);
+ *  6. the PICs, the TSC calibration and the APIC timer (which need the
  *     APIC mapping of step 4).
  * Then the integrator's hv_firmware_main() runs with interrupts off, and
  * its verdict ends the run.
@@ -36,6 +38,7 @@ _Noreturn void x86_main(uint32_t magic, uint32_t info_pa)
 	x86_cpu_init();
 	boot = x86_bootinfo_parse(magic, info_pa);
 	x86_paging_init(boot);
+	x86_vcpu_setup();
 	x86_time_init();
 
 	info = (struct hv_port_info){

@@ -19,21 +19,14 @@
  *   X86_FIXMAP_LAPIC           the local APIC registers, uncached, NX.
  *
  * Hypervisor mappings are global when the CPU has PGE, so that guest CR3
- * switches keep them in the TLB. Guest-owned PML4 slots (0..255) will copy
- * the upper-half slots of x86_pml4.
+ * switches keep them in the TLB. Every guest address space (guest.c) copies
+ * PML4 slots 256..511 of these tables, so the upper-half PML4 entries must
+ * not change once guests exist: x86_paging_init() creates them all, and
+ * nothing adds any later (tables below them are shared and may change).
  */
 #include <hv/log.h>
 
 #include "x86.h"
-
-#define PTE_P    (UINT64_C(1) << 0)
-#define PTE_RW   (UINT64_C(1) << 1)
-#define PTE_PWT  (UINT64_C(1) << 3)
-#define PTE_PCD  (UINT64_C(1) << 4)
-#define PTE_PS   (UINT64_C(1) << 7)
-#define PTE_G    (UINT64_C(1) << 8)
-#define PTE_NX   (UINT64_C(1) << 63)
-#define PTE_ADDR 0x000ffffffffff000
 
 #define SIZE_4K UINT64_C(0x1000)
 #define SIZE_2M UINT64_C(0x200000)
@@ -86,17 +79,17 @@ static uint64_t *next_table(uint64_t *table, unsigned int index)
 {
 	uint64_t e = table[index];
 
-	if (!(e & PTE_P)) {
+	if (!(e & X86_PTE_P)) {
 		uint64_t *t = alloc_table();
 
 		/* Intermediate entries grant everything; leaves restrict. */
-		table[index] = kernel_pa(t) | PTE_P | PTE_RW;
+		table[index] = kernel_pa(t) | X86_PTE_P | X86_PTE_RW;
 		return t;
 	}
-	if (e & PTE_PS) {
+	if (e & X86_PTE_PS) {
 		hv_panic("x86: mapping overlaps a large page (entry %#lx)", e);
 	}
-	return (uint64_t *)((e & PTE_ADDR) + X86_KERNEL_BASE);
+	return (uint64_t *)((e & X86_PTE_ADDR) + X86_KERNEL_BASE);
 }
 
 static bool fits(uint64_t va, uint64_t pa, uint64_t size, uint64_t page)
@@ -112,13 +105,13 @@ static void map_range(uint64_t va, uint64_t pa, uint64_t size, uint64_t flags, b
 		uint64_t page;
 
 		if (large && x86_cpu.page_1g && fits(va, pa, size, SIZE_1G)) {
-			pdpt[(va >> 30) & 511] = pa | flags | PTE_PS;
+			pdpt[(va >> 30) & 511] = pa | flags | X86_PTE_PS;
 			page = SIZE_1G;
 		} else {
 			uint64_t *pd = next_table(pdpt, (va >> 30) & 511);
 
 			if (large && fits(va, pa, size, SIZE_2M)) {
-				pd[(va >> 21) & 511] = pa | flags | PTE_PS;
+				pd[(va >> 21) & 511] = pa | flags | X86_PTE_PS;
 				page = SIZE_2M;
 			} else {
 				uint64_t *pt = next_table(pd, (va >> 21) & 511);
@@ -142,7 +135,7 @@ static bool is_ram(uint32_t type)
 /* Map RAM, merging overlapping or touching regions (they come sorted). */
 static void map_direct(const struct hv_boot_info *boot)
 {
-	const uint64_t flags = PTE_P | PTE_RW | nx_bit | g_bit;
+	const uint64_t flags = X86_PTE_P | X86_PTE_RW | nx_bit | g_bit;
 	uint64_t start = 0, end = 0x100000; /* the low 1 MiB, always */
 
 	for (size_t i = 0; i <= boot->region_count; i++) {
@@ -180,25 +173,30 @@ static void map_image(void)
 	uint64_t ro = (uint64_t)x86_rodata_start, ro_end = (uint64_t)x86_rodata_end;
 	uint64_t data = (uint64_t)x86_data_start, data_end = (uint64_t)x86_image_end;
 
-	map_range(text, kernel_pa((void *)text), text_end - text, PTE_P | g_bit, false);
-	map_range(ro, kernel_pa((void *)ro), ro_end - ro, PTE_P | nx_bit | g_bit, false);
-	map_range(data, kernel_pa((void *)data), data_end - data, PTE_P | PTE_RW | nx_bit | g_bit,
-	          false);
+	map_range(text, kernel_pa((void *)text), text_end - text, X86_PTE_P | g_bit, false);
+	map_range(ro, kernel_pa((void *)ro), ro_end - ro, X86_PTE_P | nx_bit | g_bit, false);
+	map_range(data, kernel_pa((void *)data), data_end - data,
+	          X86_PTE_P | X86_PTE_RW | nx_bit | g_bit, false);
 }
 
 static void map_lapic(void)
 {
 	/* The APIC base MSR says where the registers are (bits 12..51). */
-	uint64_t pa = x86_rdmsr(X86_MSR_APIC_BASE) & PTE_ADDR;
+	uint64_t pa = x86_rdmsr(X86_MSR_APIC_BASE) & X86_PTE_ADDR;
 
 	map_range(X86_FIXMAP_LAPIC, pa, SIZE_4K,
-	          PTE_P | PTE_RW | PTE_PCD | PTE_PWT | nx_bit | g_bit, false);
+	          X86_PTE_P | X86_PTE_RW | X86_PTE_PCD | X86_PTE_PWT | nx_bit | g_bit, false);
+}
+
+uint64_t *x86_paging_root(void)
+{
+	return pml4;
 }
 
 void x86_paging_init(const struct hv_boot_info *boot)
 {
-	nx_bit = x86_cpu.nx ? PTE_NX : 0;
-	g_bit = x86_cpu.pge ? PTE_G : 0;
+	nx_bit = x86_cpu.nx ? X86_PTE_NX : 0;
+	g_bit = x86_cpu.pge ? X86_PTE_G : 0;
 	pml4 = alloc_table();
 
 	map_direct(boot);

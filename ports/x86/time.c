@@ -17,6 +17,20 @@
  *    count is 32 bits and can be too short for a far deadline; the
  *    interrupt handler then re-arms until the deadline has really passed,
  *    so hv_core_timer_interrupt() is never called early.
+ *  - hv_port_time_scale() gives guests the same clock in the form
+ *    ns = ns0 + ((tsc - tsc0) << shift) * mul >> 32 with a 32-bit mul:
+ *    mul = ns_mult >> shift, shift >= 0 the smallest that makes it fit
+ *    (0 for a TSC of 1 GHz or more, where ns_mult < 2^32 already, so the
+ *    guest computes exactly the hypervisor's product). A guest multiplies
+ *    the shifted delta by mul into 96 bits (64 x 32); the shifted delta
+ *    itself overflows only after 2^(64 - shift) ticks, centuries for any
+ *    real clock. A guest that keeps the product in 64 bits stays exact
+ *    while the shifted delta is below 2^32: 2^32 / (tsc_hz << shift)
+ *    seconds, about 1 s at 4 GHz and 4.3 s at 1 GHz; with shift > 0,
+ *    tsc_hz << shift lies between 1 and 2 GHz, so 2.1 to 4.3 s: the core
+ *    should republish at least every second. Both forms truncate, so a guest's
+ *    value never exceeds hv_port_time_ns() at the same TSC, and a new
+ *    snapshot never moves a guest's clock backwards.
  *  - The legacy 8259 PICs are remapped to vectors 0x20..0x2f (away from the
  *    exceptions) and fully masked: the local APIC is the only source.
  * State is touched with interrupts off (single CPU so far).
@@ -46,7 +60,9 @@
 #define APIC_BASE_ENABLE (1u << 11)
 
 static uint64_t tsc_hz, tsc_at_boot;
-static uint64_t ns_mult; /* ns per tick, 32.32 fixed point */
+static uint64_t ns_mult;   /* ns per tick, 32.32 fixed point */
+static uint32_t scale_mul; /* ns_mult >> scale_shift, for hv_port_time_scale() */
+static int8_t scale_shift;
 static uint64_t lapic_hz;
 static bool deadline_mode, armed;
 static uint64_t armed_ns;
@@ -142,6 +158,16 @@ static void calibrate(void)
 	}
 	/* 1e9 << 32 fits in 64 bits, so this needs no 128-bit division. */
 	ns_mult = (NSEC_PER_SEC << 32) / tsc_hz;
+
+	uint64_t mul = ns_mult;
+	int8_t shift = 0;
+
+	while (mul > UINT32_MAX) {
+		mul >>= 1;
+		shift++;
+	}
+	scale_mul = (uint32_t)mul;
+	scale_shift = shift;
 }
 
 /* a * b / NSEC_PER_SEC, rounded up, without a 128-bit division. */
@@ -168,11 +194,25 @@ uint64_t hv_port_cycles(void)
 	return x86_rdtsc();
 }
 
+static uint64_t ticks_to_ns(uint64_t tsc)
+{
+	return (uint64_t)(((unsigned __int128)(tsc - tsc_at_boot) * ns_mult) >> 32);
+}
+
 uint64_t hv_port_time_ns(void)
 {
-	uint64_t ticks = x86_rdtsc() - tsc_at_boot;
+	return ticks_to_ns(x86_rdtsc());
+}
 
-	return (uint64_t)(((unsigned __int128)ticks * ns_mult) >> 32);
+void hv_port_time_scale(struct hv_port_time_scale *scale)
+{
+	/* One TSC reading for both fields: they describe the same instant. */
+	uint64_t tsc = x86_rdtsc();
+
+	scale->cycles = tsc;
+	scale->ns = ticks_to_ns(tsc);
+	scale->mul = scale_mul;
+	scale->shift = scale_shift;
 }
 
 /* Program the hardware for armed_ns; interrupts are off. */

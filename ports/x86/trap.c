@@ -2,14 +2,17 @@
 /*
  * Trap dispatch of the x86-64 port.
  *
- * x86_trap() receives every vector that cpu.c installed:
+ * x86_trap() receives every vector that cpu.c installed while the CPU is
+ * in ring 0, and NMI, #DF and #MC from anywhere (entry.S; everything else
+ * from ring 3 is a guest exit, handled by vcpu.c):
  *  - the local APIC timer goes to time.c;
  *  - the APIC spurious vector and spurious 8259 IRQs are ignored (a
  *    spurious interrupt must not be acknowledged with an EOI);
- *  - any exception is, for now, a hypervisor bug: nothing runs outside
- *    ring 0 yet. The handler prints the machine state and calls
- *    hv_panic(), which ends the run with a failing verdict. Guest
- *    exceptions will be bounced to the guest here once guests exist.
+ *  - a page fault on a guest address inside a guest copy resumes at the
+ *    copy's fixup, which returns an error (guest.c has the table);
+ *  - any other exception is a hypervisor bug. The handler prints the
+ *    machine state and calls hv_panic(), which ends the run with a failing
+ *    verdict.
  * A fault while printing the dump (a second fault inside the handler)
  * skips the printer and powers off at once.
  */
@@ -102,6 +105,19 @@ void x86_trap(struct x86_trap_frame *f)
 	if (f->vector >= 32) {
 		/* cpu.c installs no other gate; this is a bug, not a guest. */
 		hv_panic("x86: unexpected interrupt vector %lu at rip=%#lx", f->vector, f->rip);
+	}
+
+	/*
+	 * Only a fault on a guest address: a bad hypervisor pointer given to
+	 * a copy is a bug and must panic like any other.
+	 */
+	if (f->vector == 14 && (f->cs & 3) == 0 && x86_read_cr2() < X86_GUEST_VA_LIMIT) {
+		uint64_t fixup = x86_fixup_find(f->rip);
+
+		if (fixup != 0) {
+			f->rip = fixup;
+			return;
+		}
 	}
 
 	if (depth++ > 0) {

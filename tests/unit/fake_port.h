@@ -4,6 +4,16 @@
  * the console, gives a clock that moves a fixed step per reading, fires the
  * one-shot timer when the clock passes the deadline with interrupts on, and
  * turns power-off into a longjmp back into the test.
+ *
+ * Guest address spaces are a table of mappings (and of the intermediate
+ * tables a 4-level radix tree would need, asked for through the core's
+ * pt_alloc callback), translating guest addresses into fake RAM; copies
+ * from and to the guest fail with -HV_EFAULT on unmapped pages and, for
+ * writes, on read-only ones. vCPUs do not run code: hv_port_vcpu_run()
+ * plays a script of exits per domain (hypercalls with arguments,
+ * exceptions, interrupts, a spin until the timer fires, or a call back into
+ * the test), and a domain without a script, or at its end, powers off.
+ * Every hv_port_vcpu_set_reg() call is logged.
  */
 #ifndef HV_TESTS_FAKE_PORT_H
 #define HV_TESTS_FAKE_PORT_H
@@ -13,7 +23,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <hv/abi/hypercall.h>
 #include <hv/boot.h>
+#include <hv/port.h>
 
 /* Size of the fake physical memory, mapped at physical address 0. */
 #define FAKE_RAM_SIZE (64u << 20)
@@ -48,5 +60,106 @@ void fake_boot_init(struct hv_boot_info *boot);
 /* Copies 'data' into fake RAM at 'pa' and adds it as a module. */
 void fake_boot_add_module(struct hv_boot_info *boot, uint64_t pa, const void *data, size_t size,
                           const char *cmdline);
+
+/* --- Guest address spaces --- */
+
+/* The fake's hv_port_guest_va_limit(). */
+#define FAKE_GUEST_VA_LIMIT UINT64_C(0x0000800000000000)
+
+/* The mapping of 'va' in address space 'root'; false if unmapped. */
+bool fake_as_lookup(uint64_t root, uint64_t va, uint64_t *pa, uint32_t *flags);
+/* Number of pages mapped in 'root'. */
+size_t fake_as_mapping_count(uint64_t root);
+/* Calls fn for every mapping of 'root', in no particular order. */
+void fake_as_for_each(uint64_t root,
+                      void (*fn)(uint64_t va, uint64_t pa, uint32_t flags, void *arg), void *arg);
+/* Intermediate tables the fake asked the core for in 'root' (the root excluded). */
+size_t fake_as_table_count(uint64_t root);
+/* True if 'pa' is 'root' or one of its intermediate tables. */
+bool fake_as_is_table(uint64_t root, uint64_t pa);
+/* Makes 'root' the loaded address space (what hv_port_vcpu_run() does). */
+void fake_as_load(uint64_t root);
+/* Reads or writes guest memory of 'root' ignoring permissions; -1 if unmapped. */
+int fake_guest_read(uint64_t root, uint64_t va, void *buf, size_t len);
+int fake_guest_write(uint64_t root, uint64_t va, const void *buf, size_t len);
+/* Copies asked of the port that reached at or above the guest limit (a core bug). */
+unsigned int fake_copy_outside_limit(void);
+/* Number of copies the port was asked for. */
+unsigned int fake_copy_count(void);
+/* When set, hv_port_as_map() fails with this error from the n-th call on (0: never). */
+void fake_as_fail_map_after(unsigned int n, int error);
+
+/* --- vCPUs --- */
+
+enum fake_step_kind {
+	FAKE_STEP_HYPERCALL = 1, /* exit with a hypercall: nr, args */
+	FAKE_STEP_EXCEPTION,     /* exit with an exception: vector, error code, address */
+	FAKE_STEP_INTERRUPT,     /* exit with an unrelated interrupt */
+	FAKE_STEP_SPIN,          /* compute until the timer fires, then exit with it */
+	FAKE_STEP_CALL,          /* call fn(vcpu, arg) and go on with the next step */
+};
+
+struct fake_step {
+	enum fake_step_kind kind;
+	uint64_t nr;         /* hypercall number, or exception vector */
+	uint64_t args[6];    /* hypercall arguments; args[0] error code, args[1] address */
+	unsigned int repeat; /* times to play the step (0 counts as 1) */
+	void (*fn)(struct hv_port_vcpu *v, void *arg);
+	void *arg;
+};
+
+#define FAKE_HC(n, ...)                                                                            \
+	{                                                                                          \
+		.kind = FAKE_STEP_HYPERCALL, .nr = (n), .args = { __VA_ARGS__ }                    \
+	}
+#define FAKE_EXC(vec, err, addr)                                                                   \
+	{                                                                                          \
+		.kind = FAKE_STEP_EXCEPTION, .nr = (vec), .args = {(err), (addr) }                 \
+	}
+#define FAKE_INTR()                                                                                \
+	{                                                                                          \
+		.kind = FAKE_STEP_INTERRUPT                                                        \
+	}
+#define FAKE_SPIN(n)                                                                               \
+	{                                                                                          \
+		.kind = FAKE_STEP_SPIN, .repeat = (n)                                              \
+	}
+#define FAKE_CALL(f, a)                                                                            \
+	{                                                                                          \
+		.kind = FAKE_STEP_CALL, .fn = (f), .arg = (a)                                      \
+	}
+#define FAKE_POWEROFF FAKE_HC(HV_HC_SHUTDOWN, HV_SHUTDOWN_POWEROFF)
+
+/* Gives domain 'domain' a script (copied); it carries on across restarts. */
+void fake_script_set(const char *domain, const struct fake_step *steps, size_t count);
+/* Steps of the script not played yet (repeats included). */
+size_t fake_script_left(const char *domain);
+/* Clock nanoseconds each played step takes (default 1000). */
+void fake_vcpu_set_step_cost(uint64_t ns);
+/* A vCPU's registers, as the fake holds them; put sets one without logging. */
+uint64_t fake_vcpu_get(const struct hv_port_vcpu *v, enum hv_port_reg reg);
+void fake_vcpu_put(struct hv_port_vcpu *v, enum hv_port_reg reg, uint64_t value);
+/* Its address space, and the name of its domain (from its start info). */
+uint64_t fake_vcpu_root(const struct hv_port_vcpu *v);
+const char *fake_vcpu_domain(const struct hv_port_vcpu *v);
+/* Makes v's address space the loaded one, as if v had just exited. */
+void fake_vcpu_make_current(struct hv_port_vcpu *v);
+
+/* The log of hv_port_vcpu_set_reg() calls since the last reset or clear. */
+struct fake_set_reg {
+	const struct hv_port_vcpu *v;
+	enum hv_port_reg reg;
+	uint64_t value;
+};
+size_t fake_set_reg_count(void);
+const struct fake_set_reg *fake_set_reg_at(size_t i);
+/* The last value v's 'reg' was set to; false if it was not set. */
+bool fake_set_reg_last(const struct hv_port_vcpu *v, enum hv_port_reg reg, uint64_t *value);
+void fake_set_reg_clear(void);
+
+/* The domains hv_port_vcpu_run() ran, in order: "a b a c ...", cut at 4 KiB. */
+const char *fake_run_log(void);
+/* Number of hv_port_vcpu_run() calls. */
+unsigned int fake_run_count(void);
 
 #endif /* HV_TESTS_FAKE_PORT_H */

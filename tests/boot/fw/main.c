@@ -28,6 +28,7 @@ static const struct hv_config missing_config = {
         .name = "test-missing",
         .domains = missing_domains,
         .domain_count = 1,
+        .flags = HV_CONFIG_F_NO_RUN,
 };
 
 static const struct hv_domain_config bad_domains[] = {
@@ -40,6 +41,7 @@ static const struct hv_config bad_config = {
         .name = "test-bad-config",
         .domains = bad_domains,
         .domain_count = 2,
+        .flags = HV_CONFIG_F_NO_RUN,
 };
 
 static const struct hv_domain_config static_domains[] = {
@@ -61,6 +63,7 @@ static const struct hv_config static_config = {
         .mem = &hv_mem_static,
         .domains = static_domains,
         .domain_count = 2,
+
 };
 
 /* True if the command line has the word "scenario=<name>". */

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/**
+ * @file
+ * @defgroup hvg_hypercall Guest hypercall wrappers
+ * @brief One inline function per hypercall of the guest ABI.
+ *
+ * Each wrapper is a single `syscall` instruction with the arguments in the
+ * registers the ABI names (`rdi, rsi, rdx, r10, r8, r9`), the number in
+ * `rax` and the result in `rax`. The ABI keeps every register except `rcx`
+ * and `r11`, which `syscall` itself overwrites, so those two are the only
+ * register clobbers; `memory` is clobbered because a hypercall reads and
+ * writes guest memory the compiler cannot see (buffers, the shared-info
+ * page), and `cc` because the flags come back from `r11`.
+ *
+ * Results are 0 (or a non-negative value where the hypercall says so) or a
+ * negated `HV_E*` code from `<hv/abi/errno.h>`.
+ * @{
+ */
+#ifndef HV_GUEST_HYPERCALL_H
+#define HV_GUEST_HYPERCALL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hv/abi/errno.h>
+#include <hv/abi/hypercall.h>
+#include <hv/abi/trap.h>
+
+/**
+ * @brief Make any hypercall with six arguments.
+ *
+ * The other wrappers are built on this one; tests use it directly to pass
+ * numbers and arguments no wrapper would.
+ * @param nr Hypercall number (`HV_HC_*`).
+ * @param a0 First argument (`rdi`).
+ * @param a1 Second argument (`rsi`).
+ * @param a2 Third argument (`rdx`).
+ * @param a3 Fourth argument (`r10`).
+ * @param a4 Fifth argument (`r8`).
+ * @param a5 Sixth argument (`r9`).
+ * @return The hypervisor's result (`rax`).
+ */
+static inline int64_t hvg_hypercall6(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
+                                     uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	register uint64_t r10 __asm__("r10") = a3;
+	register uint64_t r8 __asm__("r8") = a4;
+	register uint64_t r9 __asm__("r9") = a5;
+	uint64_t ret;
+
+	__asm__ volatile("syscall"
+	                 : "=a"(ret)
+	                 : "a"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8), "r"(r9)
+	                 : "rcx", "r11", "memory", "cc");
+	return (int64_t)ret;
+}
+
+/**
+ * @brief The hypervisor's guest ABI version (#HV_HC_VERSION).
+ * @return #HV_ABI_VERSION of the running hypervisor: major version in the
+ *         upper 16 bits, minor in the lower.
+ */
+static inline int64_t hvg_version(void)
+{
+	return hvg_hypercall6(HV_HC_VERSION, 0, 0, 0, 0, 0, 0);
+}
+
+/**
+ * @brief Write bytes to the console (#HV_HC_CONSOLE_WRITE).
+ *
+ * The hypervisor prefixes every line with the domain's name. One call
+ * writes at most 4096 bytes; hvg_console_write_all() loops.
+ * @param buf Bytes to write (guest memory, any alignment).
+ * @param len Number of bytes.
+ * @return Number of bytes written, or -HV_EFAULT if @p buf is not readable.
+ */
+static inline int64_t hvg_console_write(const void *buf, uint64_t len)
+{
+	return hvg_hypercall6(HV_HC_CONSOLE_WRITE, (uint64_t)(uintptr_t)buf, len, 0, 0, 0, 0);
+}
+
+/**
+ * @brief Replace the exception handlers (#HV_HC_SET_TRAP_TABLE).
+ * @param table Entries; a vector not named keeps no handler.
+ * @param count Number of entries.
+ * @return 0, -HV_EINVAL for a bad entry or count, -HV_EFAULT for a bad @p table.
+ */
+static inline int hvg_set_trap_table(const struct hv_trap_info *table, uint64_t count)
+{
+	return (int)hvg_hypercall6(HV_HC_SET_TRAP_TABLE, (uint64_t)(uintptr_t)table, count, 0, 0, 0,
+	                           0);
+}
+
+/**
+ * @brief Register the event (upcall) and failsafe entry points (#HV_HC_SET_CALLBACKS).
+ * @param event_entry Where events are delivered, with a frame whose vector
+ *        is #HV_TRAP_EVENT; 0 unregisters.
+ * @param failsafe_entry Where a bad #HV_HC_IRET frame is reported, with
+ *        vector #HV_TRAP_FAILSAFE; 0 unregisters (a bad frame then crashes
+ *        the domain).
+ * @return 0, or -HV_EINVAL for an address outside the guest half.
+ */
+static inline int hvg_set_callbacks(uint64_t event_entry, uint64_t failsafe_entry)
+{
+	return (int)hvg_hypercall6(HV_HC_SET_CALLBACKS, event_entry, failsafe_entry, 0, 0, 0, 0);
+}
+
+/**
+ * @brief Set the stack exceptions and events are delivered on (#HV_HC_STACK_SWITCH).
+ * @param stack_top Initial stack pointer for a handler that interrupts
+ *        ordinary code; frames of nested handlers go below the current `rsp`.
+ * @return 0, or -HV_EINVAL for an address outside the guest half.
+ */
+static inline int hvg_stack_switch(uint64_t stack_top)
+{
+	return (int)hvg_hypercall6(HV_HC_STACK_SWITCH, stack_top, 0, 0, 0, 0, 0);
+}
+
+/**
+ * @brief Give up the rest of the time slice (#HV_HC_YIELD).
+ * @return 0.
+ */
+static inline int hvg_yield(void)
+{
+	return (int)hvg_hypercall6(HV_HC_YIELD, 0, 0, 0, 0, 0, 0);
+}
+
+/**
+ * @brief Sleep until an event is pending or a deadline passes (#HV_HC_BLOCK).
+ * @param deadline_ns System time (hvg_time_ns()) to wake at; 0 for none.
+ * @return 0.
+ */
+static inline int hvg_block(uint64_t deadline_ns)
+{
+	return (int)hvg_hypercall6(HV_HC_BLOCK, deadline_ns, 0, 0, 0, 0, 0);
+}
+
+/**
+ * @brief Arm the one-shot timer (#HV_HC_SET_TIMER).
+ * @param deadline_ns System time at which #HV_VIRQ_TIMER is raised; 0 cancels.
+ * @return 0.
+ */
+static inline int hvg_set_timer(uint64_t deadline_ns)
+{
+	return (int)hvg_hypercall6(HV_HC_SET_TIMER, deadline_ns, 0, 0, 0, 0, 0);
+}
+
+/**
+ * @brief End this domain (#HV_HC_SHUTDOWN).
+ *
+ * Does not return when the hypervisor accepts @p reason; it returns an
+ * error for an unknown reason.
+ * @param reason `HV_SHUTDOWN_POWEROFF`, `HV_SHUTDOWN_REBOOT` or `HV_SHUTDOWN_CRASH`.
+ * @return -HV_EINVAL for an unknown reason.
+ */
+static inline int hvg_shutdown(uint64_t reason)
+{
+	return (int)hvg_hypercall6(HV_HC_SHUTDOWN, reason, 0, 0, 0, 0, 0);
+}
+
+/**
+ * @brief Read the hypervisor's feature bits (#HV_HC_FEATURES).
+ * @param out Receives the `HV_FEATURE_*` bits.
+ * @return 0, or -HV_EFAULT if @p out is not writable.
+ */
+static inline int hvg_features(uint64_t *out)
+{
+	return (int)hvg_hypercall6(HV_HC_FEATURES, (uint64_t)(uintptr_t)out, 0, 0, 0, 0, 0);
+}
+
+/**
+ * @brief Raise an event on one of this domain's ports (#HV_EVENT_OP_SEND).
+ * @param port Event port, below #HV_EVENT_PORTS.
+ * @return 0, or a negative `HV_E*` code for a port that cannot be sent to.
+ */
+static inline int hvg_event_send(uint32_t port)
+{
+	return (int)hvg_hypercall6(HV_HC_EVENT_OP, HV_EVENT_OP_SEND, port, 0, 0, 0, 0);
+}
+
+/**
+ * @brief Unmask a port, delivering its event if pending (#HV_EVENT_OP_UNMASK).
+ * @param port Event port, below #HV_EVENT_PORTS.
+ * @return 0, or a negative `HV_E*` code for a bad port.
+ */
+static inline int hvg_event_unmask(uint32_t port)
+{
+	return (int)hvg_hypercall6(HV_HC_EVENT_OP, HV_EVENT_OP_UNMASK, port, 0, 0, 0, 0);
+}
+
+#endif /* HV_GUEST_HYPERCALL_H */
+/** @} */

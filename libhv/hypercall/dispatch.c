@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Hypercall dispatch (see hypercall/hypercall.h), and the hypercalls that
+ * only answer a question: version and features. The table has exactly
+ * HV_HC_COUNT entries, one per number of the guest ABI, so a number is
+ * checked once, against the table's size.
+ */
+#include <hv/abi/errno.h>
+#include <hv/abi/hypercall.h>
+#include <hv/log.h>
+
+#include "domain/domain.h"
+#include "guest/access.h"
+#include "hypercall/hypercall.h"
+
+struct hypercall {
+	int64_t (*fn)(struct hv_vcpu *v, const uint64_t *args);
+	/* The handler reloads the guest's registers itself: no result. */
+	bool sets_registers;
+};
+
+static const struct hypercall hypercalls[HV_HC_COUNT] = {
+        [HV_HC_VERSION] = {hv_hypercall_version, false},
+        [HV_HC_CONSOLE_WRITE] = {hv_hypercall_console_write, false},
+        [HV_HC_SET_TRAP_TABLE] = {hv_hypercall_set_trap_table, false},
+        [HV_HC_SET_CALLBACKS] = {hv_hypercall_set_callbacks, false},
+        [HV_HC_STACK_SWITCH] = {hv_hypercall_stack_switch, false},
+        [HV_HC_IRET] = {hv_hypercall_iret, true},
+        [HV_HC_YIELD] = {hv_hypercall_yield, false},
+        [HV_HC_BLOCK] = {hv_hypercall_block, false},
+        [HV_HC_SET_TIMER] = {hv_hypercall_set_timer, false},
+        [HV_HC_SHUTDOWN] = {hv_hypercall_shutdown, false},
+        [HV_HC_FEATURES] = {hv_hypercall_features, false},
+        [HV_HC_EVENT_OP] = {hv_hypercall_event_op, false},
+};
+
+void hv_hypercall_dispatch(struct hv_vcpu *v, const struct hv_exit *exit)
+{
+	const struct hypercall *hc = NULL;
+	uint32_t restarts = v->domain->restarts;
+	int64_t result = -HV_ENOSYS;
+
+	if (exit->nr < HV_HC_COUNT) {
+		hc = &hypercalls[exit->nr];
+	}
+	if (hc != NULL && hc->fn != NULL) {
+		result = hc->fn(v, exit->args);
+		if (hc->sets_registers) {
+			return;
+		}
+	}
+	/* A domain that ended or restarted in the call has no caller left. */
+	if (v->state != HV_VCPU_DOWN && v->domain->restarts == restarts) {
+		hv_port_vcpu_set_reg(&v->port, HV_REG_RET, (uint64_t)result);
+	}
+}
+
+int64_t hv_hypercall_version(struct hv_vcpu *v, const uint64_t *args)
+{
+	(void)v;
+	(void)args;
+	return HV_ABI_VERSION;
+}
+
+int64_t hv_hypercall_features(struct hv_vcpu *v, const uint64_t *args)
+{
+	uint32_t port = hv_port_info()->features;
+	uint64_t bits = 0;
+
+	bits |= (port & HV_PORT_FEAT_NX) ? HV_FEATURE_NX : 0;
+	bits |= (port & HV_PORT_FEAT_SMEP) ? HV_FEATURE_SMEP : 0;
+	bits |= (port & HV_PORT_FEAT_SMAP) ? HV_FEATURE_SMAP : 0;
+	bits |= (v->domain->flags & HV_DOMAIN_F_CONTROL) ? HV_FEATURE_CONTROL : 0;
+	return hv_guest_copy_to(v, args[0], &bits, sizeof(bits));
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The scheduling core (architecture decision D3): it owns the vCPU states,
+ * time accounting, the timers and the run loop; the scheduler module
+ * (struct hv_sched_ops, include/hv/sched.h) only picks the next vCPU. The
+ * module is called through the inline wrappers below, which handle the
+ * optional hooks; the mandatory ones were checked in hv_sched_setup().
+ */
+#ifndef HV_SCHED_SCHED_H
+#define HV_SCHED_SCHED_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <hv/sched.h>
+
+struct hv_vcpu;
+
+static inline int hv_sched_call_init(struct hv_sched *s)
+{
+	return s->ops->init(s);
+}
+
+static inline int hv_sched_call_add_vcpu(struct hv_sched *s, struct hv_sched_vcpu *v)
+{
+	return s->ops->add_vcpu(s, v);
+}
+
+static inline void hv_sched_call_remove_vcpu(struct hv_sched *s, struct hv_sched_vcpu *v)
+{
+	s->ops->remove_vcpu(s, v);
+}
+
+static inline void hv_sched_call_wake(struct hv_sched *s, struct hv_sched_vcpu *v)
+{
+	s->ops->wake(s, v);
+}
+
+static inline void hv_sched_call_sleep(struct hv_sched *s, struct hv_sched_vcpu *v)
+{
+	s->ops->sleep(s, v);
+}
+
+static inline struct hv_sched_vcpu *hv_sched_call_pick_next(struct hv_sched *s, uint64_t now_ns,
+                                                            uint64_t *slice_ns)
+{
+	return s->ops->pick_next(s, now_ns, slice_ns);
+}
+
+static inline void hv_sched_call_yield(struct hv_sched *s, struct hv_sched_vcpu *v)
+{
+	if (s->ops->yield != NULL) {
+		s->ops->yield(s, v);
+	}
+}
+
+static inline void hv_sched_call_dump(const struct hv_sched *s)
+{
+	if (s->ops->dump != NULL) {
+		s->ops->dump(s);
+	}
+}
+
+/*
+ * Checks a module (API version, sizes, name, mandatory hooks; each fault
+ * is logged as "sched: module '<name>': ...") and sets up the instance
+ * with the default time slice. Returns 0, -HV_EINVAL or the init hook's
+ * error.
+ */
+int hv_sched_setup(const struct hv_sched_ops *ops, uint64_t slice_ns);
+
+/* The instance set up by hv_sched_setup(). */
+struct hv_sched *hv_sched_instance(void);
+
+/* Hands a vCPU to the module (it stays down). */
+int hv_sched_vcpu_add(struct hv_vcpu *v);
+
+/* Takes a vCPU down for good: not runnable, unknown to the module, no timers. */
+void hv_sched_vcpu_stop(struct hv_vcpu *v);
+
+/* Makes a down or blocked vCPU runnable. */
+void hv_sched_vcpu_wake(struct hv_vcpu *v);
+
+/* Blocks a runnable vCPU until woken or until 'deadline_ns' (0: none). */
+void hv_sched_vcpu_block(struct hv_vcpu *v, uint64_t deadline_ns);
+
+/* Ends v's time slice; the module may move it back (yield hook). */
+void hv_sched_vcpu_yield(struct hv_vcpu *v);
+
+/*
+ * The run loop: runs vCPUs until every domain has ended, handling their
+ * exits, timers and events. If every domain left is blocked with nothing
+ * that could wake it, those domains are stranded and the loop ends.
+ */
+void hv_sched_run(void);
+
+/* The vCPU picked to run, or NULL. */
+struct hv_vcpu *hv_sched_running(void);
+
+#endif /* HV_SCHED_SCHED_H */

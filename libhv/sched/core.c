@@ -1,0 +1,402 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The scheduling core: vCPU states, time accounting, timers and the run
+ * loop (see sched/sched.h). The scheduler module decides who runs; this
+ * file decides when to ask it and does everything else.
+ *
+ * The run loop, on the boot CPU with interrupts disabled except inside
+ * hv_port_vcpu_run() and hv_port_cpu_wait():
+ *
+ *   loop:
+ *     expire timers (guest one-shot timers raise HV_VIRQ_TIMER, block
+ *       deadlines wake their vCPU)
+ *     stop when every domain has ended
+ *     pick a vCPU: keep the running one until its slice ends, it sleeps
+ *       or it yields; otherwise ask the module
+ *     none runnable: wait for the next deadline (hv_port_cpu_wait()); if
+ *       there is none, nothing can ever wake the domains left: strand them
+ *     enter the event upcall if one is due
+ *     publish its time, arm the timer, hv_port_vcpu_run(), account
+ *     handle the exit: hypercall, exception, interrupt
+ *
+ * Timers are multiplexed on the port's single one-shot timer: before a
+ * vCPU runs or the CPU waits, the timer is armed for the earliest of the
+ * slice end, every guest timer and every block deadline. The interrupt
+ * only makes the guest exit; the loop reads the clock and does the rest.
+ *
+ * The port copies in the address space of the vCPU that last exited, so an
+ * upcall can only be written for that vCPU. A vCPU that has an upcall due
+ * but was not the last to run is "kicked": it runs with the timer armed
+ * for now, exits at once with an interrupt, and gets its upcall on the
+ * next turn of the loop, before it runs again.
+ *
+ * Invariant: only `running` is in state RUNNING; every RUNNABLE or
+ * RUNNING vCPU is known to the module as runnable (woken, not slept).
+ */
+#include <hv/abi/errno.h>
+#include <hv/abi/shared.h>
+#include <hv/log.h>
+#include <hv/port.h>
+
+#include "domain/domain.h"
+#include "event/event.h"
+#include "guest/access.h"
+#include "hypercall/hypercall.h"
+#include "lib/check.h"
+#include "lib/string.h"
+#include "sched/sched.h"
+#include "time/time.h"
+#include "trap/trap.h"
+
+#define NO_DEADLINE UINT64_MAX
+
+static struct hv_sched instance;
+static _Alignas(16) unsigned char instance_priv[HV_SCHED_PRIV_MAX_SIZE];
+static struct hv_vcpu *running;
+static uint64_t slice_end;
+static bool repick;
+
+static const char *missing_hook(const struct hv_sched_ops *ops)
+{
+	if (ops->init == NULL) {
+		return "init";
+	}
+	if (ops->add_vcpu == NULL) {
+		return "add_vcpu";
+	}
+	if (ops->remove_vcpu == NULL) {
+		return "remove_vcpu";
+	}
+	if (ops->wake == NULL) {
+		return "wake";
+	}
+	if (ops->sleep == NULL) {
+		return "sleep";
+	}
+	if (ops->pick_next == NULL) {
+		return "pick_next";
+	}
+	return NULL;
+}
+
+int hv_sched_setup(const struct hv_sched_ops *ops, uint64_t slice_ns)
+{
+	const char *hook;
+	int rc;
+
+	instance = (struct hv_sched){.ops = NULL};
+	running = NULL;
+	repick = false;
+	if (ops == NULL || ops->name == NULL) {
+		hv_err("sched: the scheduler module has no name");
+		return -HV_EINVAL;
+	}
+	if (ops->api_version != HV_SCHED_API_VERSION) {
+		hv_err("sched: module '%s' implements API version %u, libhv has %u", ops->name,
+		       (unsigned int)ops->api_version, (unsigned int)HV_SCHED_API_VERSION);
+		return -HV_EINVAL;
+	}
+	hook = missing_hook(ops);
+	if (hook != NULL) {
+		hv_err("sched: module '%s' has no %s hook", ops->name, hook);
+		return -HV_EINVAL;
+	}
+	if (ops->priv_size > HV_SCHED_PRIV_MAX_SIZE) {
+		hv_err("sched: module '%s' needs %zu bytes of state, at most %u allowed", ops->name,
+		       ops->priv_size, (unsigned int)HV_SCHED_PRIV_MAX_SIZE);
+		return -HV_EINVAL;
+	}
+	if (ops->vcpu_priv_size > HV_SCHED_VCPU_PRIV_MAX_SIZE) {
+		hv_err("sched: module '%s' needs %zu bytes per vCPU, at most %u allowed", ops->name,
+		       ops->vcpu_priv_size, (unsigned int)HV_SCHED_VCPU_PRIV_MAX_SIZE);
+		return -HV_EINVAL;
+	}
+	hv_memset(instance_priv, 0, sizeof(instance_priv));
+	instance = (struct hv_sched){.ops = ops, .priv = instance_priv, .slice_ns = slice_ns};
+	rc = hv_sched_call_init(&instance);
+	if (rc != 0) {
+		hv_err("sched: module '%s' failed to initialize: %s", ops->name, hv_strerror(rc));
+		instance.ops = NULL;
+		return rc;
+	}
+	hv_info("sched: module '%s', time slice %llu us", ops->name,
+	        (unsigned long long)(slice_ns / 1000));
+	return 0;
+}
+
+struct hv_sched *hv_sched_instance(void)
+{
+	return &instance;
+}
+
+struct hv_vcpu *hv_sched_running(void)
+{
+	return running;
+}
+
+static bool runnable(const struct hv_vcpu *v)
+{
+	return v->state == HV_VCPU_RUNNABLE || v->state == HV_VCPU_RUNNING;
+}
+
+int hv_sched_vcpu_add(struct hv_vcpu *v)
+{
+	int rc;
+
+	HV_CHECK(!v->in_sched && instance.ops != NULL);
+	hv_memset(v->sched_priv, 0, sizeof(v->sched_priv));
+	rc = hv_sched_call_add_vcpu(&instance, &v->sched);
+	v->in_sched = rc == 0;
+	return rc;
+}
+
+/* v stops being runnable, for 'state'. */
+static void sleep_vcpu(struct hv_vcpu *v, enum hv_vcpu_state state)
+{
+	if (runnable(v)) {
+		hv_sched_call_sleep(&instance, &v->sched);
+	}
+	v->state = state;
+	if (v == running) {
+		running = NULL;
+	}
+	hv_domain_update_state(v->domain);
+}
+
+void hv_sched_vcpu_stop(struct hv_vcpu *v)
+{
+	if (v->in_sched) {
+		sleep_vcpu(v, HV_VCPU_DOWN);
+		hv_sched_call_remove_vcpu(&instance, &v->sched);
+		v->in_sched = false;
+	}
+	v->state = HV_VCPU_DOWN;
+	v->timer_deadline = 0;
+	v->block_deadline = 0;
+	if (v == running) {
+		running = NULL;
+	}
+}
+
+void hv_sched_vcpu_wake(struct hv_vcpu *v)
+{
+	if (!v->in_sched || (v->state != HV_VCPU_BLOCKED && v->state != HV_VCPU_DOWN)) {
+		return;
+	}
+	v->state = HV_VCPU_RUNNABLE;
+	v->block_deadline = 0;
+	hv_sched_call_wake(&instance, &v->sched);
+	hv_domain_update_state(v->domain);
+}
+
+void hv_sched_vcpu_block(struct hv_vcpu *v, uint64_t deadline_ns)
+{
+	if (!runnable(v)) {
+		return;
+	}
+	sleep_vcpu(v, HV_VCPU_BLOCKED);
+	v->block_deadline = deadline_ns;
+}
+
+void hv_sched_vcpu_yield(struct hv_vcpu *v)
+{
+	if (!runnable(v)) {
+		return;
+	}
+	hv_sched_call_yield(&instance, &v->sched);
+	if (v == running) {
+		repick = true;
+	}
+}
+
+static struct hv_vcpu *vcpu_of(struct hv_sched_vcpu *sv)
+{
+	return (struct hv_vcpu *)(void *)((char *)sv - __builtin_offsetof(struct hv_vcpu, sched));
+}
+
+static struct hv_vcpu *pick(uint64_t now)
+{
+	struct hv_sched_vcpu *sv;
+	struct hv_vcpu *v;
+	uint64_t slice = 0;
+
+	if (running != NULL && running->state == HV_VCPU_RUNNING && !repick && now < slice_end) {
+		return running;
+	}
+	repick = false;
+	if (running != NULL && running->state == HV_VCPU_RUNNING) {
+		running->state = HV_VCPU_RUNNABLE;
+	}
+	running = NULL;
+	sv = hv_sched_call_pick_next(&instance, now, &slice);
+	if (sv == NULL) {
+		return NULL;
+	}
+	v = vcpu_of(sv);
+	if (!runnable(v) || hv_domain_get(sv->domid) != v->domain) {
+		hv_panic("sched: module '%s' picked vCPU %u of domain %u, which is not runnable",
+		         instance.ops->name, sv->vcpu_id, sv->domid);
+	}
+	v->state = HV_VCPU_RUNNING;
+	running = v;
+	slice_end = now + (slice != 0 ? slice : instance.slice_ns);
+	return v;
+}
+
+static void expire_timers(uint64_t now)
+{
+	for (hv_domid_t id = 0; id < HV_CONFIG_MAX_DOMAINS; id++) {
+		struct hv_domain *d = hv_domain_get(id);
+
+		if (d == NULL || hv_domain_ended(d)) {
+			continue;
+		}
+		for (uint32_t i = 0; i < d->vcpu_count; i++) {
+			struct hv_vcpu *v = &d->vcpus[i];
+
+			if (v->timer_deadline != 0 && now >= v->timer_deadline) {
+				v->timer_deadline = 0;
+				hv_event_raise_virq(d, HV_VIRQ_TIMER);
+			}
+			if (v->state == HV_VCPU_BLOCKED && v->block_deadline != 0 &&
+			    now >= v->block_deadline) {
+				hv_sched_vcpu_wake(v);
+			}
+		}
+	}
+}
+
+/* The earliest guest timer or block deadline, or NO_DEADLINE. */
+static uint64_t next_deadline(void)
+{
+	uint64_t next = NO_DEADLINE;
+
+	for (hv_domid_t id = 0; id < HV_CONFIG_MAX_DOMAINS; id++) {
+		struct hv_domain *d = hv_domain_get(id);
+
+		if (d == NULL || hv_domain_ended(d)) {
+			continue;
+		}
+		for (uint32_t i = 0; i < d->vcpu_count; i++) {
+			const struct hv_vcpu *v = &d->vcpus[i];
+
+			if (v->timer_deadline != 0 && v->timer_deadline < next) {
+				next = v->timer_deadline;
+			}
+			if (v->state == HV_VCPU_BLOCKED && v->block_deadline != 0 &&
+			    v->block_deadline < next) {
+				next = v->block_deadline;
+			}
+		}
+	}
+	return next;
+}
+
+static void arm(uint64_t deadline)
+{
+	if (deadline == NO_DEADLINE) {
+		hv_port_timer_cancel();
+	} else {
+		hv_port_timer_arm(deadline);
+	}
+}
+
+/* Nothing runnable: waits for the next deadline; false if there is none. */
+static bool idle(void)
+{
+	uint64_t next = next_deadline();
+
+	if (next == NO_DEADLINE) {
+		hv_notice("run: no domain can run and nothing is left to wake one");
+		for (hv_domid_t id = 0; id < HV_CONFIG_MAX_DOMAINS; id++) {
+			struct hv_domain *d = hv_domain_get(id);
+
+			if (d != NULL) {
+				hv_domain_strand(d);
+			}
+		}
+		return false;
+	}
+	arm(next);
+	hv_port_cpu_wait();
+	return true;
+}
+
+/*
+ * Enters the upcall if one is due and v's address space is loaded; asks
+ * for a kick if it is due but another address space is loaded. Returns
+ * false if v can no longer run (the upcall crashed its domain).
+ */
+static bool prepare(struct hv_vcpu *v, bool *kick)
+{
+	*kick = false;
+	if (!hv_event_upcall_due(v)) {
+		return true;
+	}
+	if (hv_guest_current() != v) {
+		*kick = true;
+		return true;
+	}
+	hv_trap_upcall(v);
+	return v->state == HV_VCPU_RUNNING;
+}
+
+static void handle_exit(struct hv_vcpu *v, const struct hv_exit *exit)
+{
+	switch (exit->reason) {
+	case HV_EXIT_HYPERCALL:
+		hv_hypercall_dispatch(v, exit);
+		break;
+	case HV_EXIT_EXCEPTION:
+		hv_trap_exception(v, exit);
+		break;
+	case HV_EXIT_INTERRUPT:
+		break;
+	default:
+		hv_err("port: vCPU exit with unknown reason %u", exit->reason);
+		hv_domain_crash(v->domain, "unknown exit reason %u from the port", exit->reason);
+		break;
+	}
+}
+
+void hv_sched_run(void)
+{
+	for (;;) {
+		uint64_t now = hv_port_time_ns();
+		struct hv_exit exit;
+		struct hv_vcpu *v;
+		uint64_t deadline;
+		uint64_t start;
+		uint64_t ran;
+		bool kick;
+
+		expire_timers(now);
+		if (hv_domain_all_ended()) {
+			break;
+		}
+		v = pick(now);
+		if (v == NULL) {
+			if (!idle()) {
+				break;
+			}
+			continue;
+		}
+		if (!prepare(v, &kick)) {
+			continue;
+		}
+		hv_time_publish(v);
+		deadline = next_deadline();
+		deadline = slice_end < deadline ? slice_end : deadline;
+		arm(kick ? now : deadline);
+		start = hv_port_time_ns();
+		hv_memset(&exit, 0, sizeof(exit));
+		hv_port_vcpu_run(&v->port, &exit);
+		ran = hv_port_time_ns() - start;
+		hv_guest_set_current(v);
+		v->run_time_ns += ran;
+		v->domain->cpu_time_ns += ran;
+		handle_exit(v, &exit);
+	}
+	hv_port_timer_cancel();
+	running = NULL;
+}

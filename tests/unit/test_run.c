@@ -1,0 +1,607 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Unit tests of the run loop through hv_main(), with the fake port playing
+ * a script of exits for each domain: when the run ends and with which
+ * verdict, crash policies (destroy, restart and its limit, keep), reboot,
+ * round-robin turns, blocking with deadlines, guest timers and VIRQs, the
+ * event upcall (also for a vCPU whose address space is not loaded), domain
+ * consoles, stranded domains, accounting, and HV_CONFIG_F_NO_RUN.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "domain_fixture.h"
+
+/* A writable scratch area in every domain (the image's bss). */
+#define SCRATCH UINT64_C(0x403000)
+#define ENTRY   UINT64_C(0x400180)
+#define LATER   UINT64_C(1000000000) /* 1 s: well after start-up on the fake clock */
+
+_Static_assert(__builtin_offsetof(struct hv_vcpu, port) == 0, "port state comes first");
+
+static struct hv_vcpu *vcpu_of(struct hv_port_vcpu *p)
+{
+	return (struct hv_vcpu *)(void *)p;
+}
+
+static struct hv_config config(const struct hv_domain_config *domains, size_t count)
+{
+	return (struct hv_config){
+	        .version = HV_CONFIG_VERSION,
+	        .name = "run",
+	        .domains = domains,
+	        .domain_count = count,
+	        .tick_ns = 1000000,
+	        .selftest_ticks = 1,
+	};
+}
+
+static int setup(void **state)
+{
+	struct elf_builder b;
+
+	(void)state;
+	fake_port_reset();
+	hv_log_set_level(HV_LOG_INFO);
+	fake_boot_init(&df.boot);
+	elf_builder_default(&b);
+	df_set_image(&b);
+	fake_boot_add_module(&df.boot, DF_MOD_PA, df.image, df.image_size, "img");
+	return 0;
+}
+
+static void assert_verdict(bool pass)
+{
+	const char *text = fake_console_text();
+	const char *want = pass ? "hv: verdict: PASS\n" : "hv: verdict: FAIL\n";
+	size_t len = strlen(text);
+
+	if (len < strlen(want) || strcmp(text + len - strlen(want), want) != 0) {
+		fail_msg("console does not end with \"%s\":\n%s", want, text);
+	}
+}
+
+/* CALL step: writes the string in 'arg' to SCRATCH of the running domain. */
+static void put_scratch(struct hv_port_vcpu *p, void *arg)
+{
+	const char *s = arg;
+
+	assert_int_equal(fake_guest_write(fake_vcpu_root(p), SCRATCH, s, strlen(s)), 0);
+}
+
+#define DOM(n, flags_, crash)                                                                      \
+	{                                                                                          \
+		.name = (n), .image = "img", .mem_size = 1u << 20, .vcpu_count = 1,                \
+		.flags = (flags_), .on_crash = (crash)                                             \
+	}
+
+static void test_control_powers_off_pass(void **state)
+{
+	static const struct hv_domain_config doms[] = {
+	        DOM("ctl", HV_DOMAIN_F_CONTROL, HV_CRASH_DESTROY),
+	        DOM("w1", 0, HV_CRASH_DESTROY),
+	};
+	static const struct fake_step ctl[] = {
+	        FAKE_CALL(put_scratch, "hello from ctl\n"),
+	        FAKE_HC(HV_HC_CONSOLE_WRITE, SCRATCH, 15),
+	        FAKE_POWEROFF,
+	};
+	static const struct fake_step w1[] = {FAKE_SPIN(2), FAKE_POWEROFF};
+	struct hv_config cfg = config(doms, 2);
+
+	(void)state;
+	fake_script_set("ctl", ctl, 3);
+	fake_script_set("w1", w1, 2);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	df_assert_console_has("hv: domain 0 'ctl' started\nhv: domain 1 'w1' started\n");
+	df_assert_console_has("ctl: hello from ctl\n");
+	df_assert_console_has("hv: domain 0 'ctl' powered off\n");
+	df_assert_console_has("hv: domain 1 'w1' powered off\n");
+	df_assert_console_has("hv: run: every domain has ended, after ");
+	df_assert_console_has("hv: summary: domain 0 'ctl': powered off; cpu ");
+	df_assert_console_has("hv: summary: domain 1 'w1': powered off; cpu ");
+	df_assert_console_lacks("error");
+	df_assert_console_lacks("notice");
+	/* Hypercalls do not end a slice; the spins do. */
+	assert_string_equal(fake_run_log(), "ctl ctl w1 w1 w1");
+	assert_int_equal(fake_script_left("ctl"), 0);
+	assert_int_equal(fake_script_left("w1"), 0);
+	assert_verdict(true);
+}
+
+static void test_control_crash_fails(void **state)
+{
+	static const struct hv_domain_config doms[] = {
+	        DOM("ctl", HV_DOMAIN_F_CONTROL, HV_CRASH_DESTROY),
+	        DOM("w1", 0, HV_CRASH_DESTROY),
+	};
+	static const struct fake_step ctl[] = {FAKE_EXC(6, 0, 0)};
+	struct hv_config cfg = config(doms, 2);
+
+	(void)state;
+	fake_script_set("ctl", ctl, 1);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_FAIL);
+	df_assert_console_has("hv: notice: domain 'ctl' crashed: #UD at rip 0x400010, error "
+	                      "code 0x0 (no handler)\nhv: domain 0 'ctl' destroyed\n");
+	/* The other domain went on to its end. */
+	df_assert_console_has("hv: domain 1 'w1' powered off\n");
+	df_assert_console_has("hv: summary: domain 0 'ctl': crashed, destroyed; cpu ");
+	df_assert_console_has("; #UD at rip 0x400010, error code 0x0 (no handler)\n");
+	assert_verdict(false);
+}
+
+static void test_without_control_every_domain_must_power_off(void **state)
+{
+	static const struct hv_domain_config doms[] = {
+	        DOM("a", 0, HV_CRASH_DESTROY),
+	        DOM("b", 0, HV_CRASH_DESTROY),
+	};
+	static const struct fake_step crash[] = {FAKE_HC(HV_HC_SHUTDOWN, HV_SHUTDOWN_CRASH)};
+	struct hv_config cfg = config(doms, 2);
+
+	(void)state;
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	assert_verdict(true);
+
+	setup(NULL);
+	fake_script_set("b", crash, 1);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_FAIL);
+	df_assert_console_has("hv: notice: domain 'b' crashed: the guest called shutdown(crash)\n");
+	df_assert_console_has("hv: domain 0 'a' powered off\n");
+	assert_verdict(false);
+
+	/* No domain at all: nothing failed. */
+	setup(NULL);
+	cfg.domain_count = 0;
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	assert_int_equal(fake_run_count(), 0);
+}
+
+static void test_refused_domain_fails_the_run(void **state)
+{
+	static const struct hv_domain_config doms[] = {
+	        DOM("ctl", HV_DOMAIN_F_CONTROL, HV_CRASH_DESTROY),
+	        {.name = "lost", .image = "nosuch", .mem_size = 1u << 20, .vcpu_count = 1},
+	};
+	struct hv_config cfg = config(doms, 2);
+
+	(void)state;
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_FAIL);
+	df_assert_console_has("hv: error: domain 'lost': image: no boot module named 'nosuch'\n");
+	df_assert_console_has("hv: domain 0 'ctl' powered off\n");
+	assert_verdict(false);
+}
+
+static void test_crash_destroy_frees_memory(void **state)
+{
+	static const struct hv_domain_config doms[] = {
+	        DOM("ctl", HV_DOMAIN_F_CONTROL, HV_CRASH_DESTROY),
+	        DOM("crasher", 0, HV_CRASH_DESTROY),
+	};
+	static const struct fake_step ctl[] = {FAKE_SPIN(3), FAKE_POWEROFF};
+	static const struct fake_step crasher[] = {FAKE_EXC(14, 4, 0)};
+	struct hv_config cfg = config(doms, 2);
+
+	(void)state;
+	fake_script_set("ctl", ctl, 2);
+	fake_script_set("crasher", crasher, 1);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	df_assert_console_has("hv: notice: domain 'crasher' crashed: #PF at rip 0x400010, address "
+	                      "0x0 (no handler)\nhv: domain 1 'crasher' destroyed\n");
+	assert_int_equal(hv_domain_get(1)->state, HV_DOMAIN_DEAD);
+	assert_int_equal(hv_mem_account(hv_domain_mem(), 1)->used_frames, 0);
+	assert_int_equal(hv_mem_account(hv_domain_mem(), 0)->used_frames, 0);
+	/* The control domain heard about it (HV_VIRQ_DOM_EXC) before it ended. */
+	assert_int_equal(hv_domain_get(0)->events_received, 1);
+	assert_verdict(true);
+}
+
+static void test_crash_restart_limit(void **state)
+{
+	static const struct hv_domain_config doms[] = {DOM("r", 0, HV_CRASH_RESTART)};
+	static const struct fake_step r[] = {{.kind = FAKE_STEP_EXCEPTION, .nr = 13, .repeat = 9}};
+	struct hv_config cfg = config(doms, 1);
+
+	(void)state;
+	fake_script_set("r", r, 1);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_FAIL);
+	df_assert_console_has("hv: domain 0 'r' restarted (1 of 3 in a row)\n");
+	df_assert_console_has("hv: domain 0 'r' restarted (3 of 3 in a row)\n");
+	df_assert_console_has("hv: notice: domain 'r' restarted 3 times in a row; not restarted "
+	                      "again\nhv: domain 0 'r' destroyed\n");
+	df_assert_console_lacks("(4 of 3");
+	assert_string_equal(fake_run_log(), "r r r r");
+	assert_int_equal(hv_domain_get(0)->restarts, 3);
+	assert_int_equal(hv_mem_account(hv_domain_mem(), 0)->used_frames, 0);
+	df_assert_console_has("hv: summary: domain 0 'r': crashed, destroyed; cpu ");
+	df_assert_console_has(", 3 restarts; #GP at rip 0x400010");
+	assert_verdict(false);
+}
+
+static void test_crash_restart_then_recover(void **state)
+{
+	static const struct hv_domain_config doms[] = {DOM("r", 0, HV_CRASH_RESTART)};
+	static const struct fake_step r[] = {FAKE_EXC(13, 0, 0), FAKE_EXC(0, 0, 0), FAKE_POWEROFF};
+	struct hv_config cfg = config(doms, 1);
+
+	(void)state;
+	fake_script_set("r", r, 3);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	df_assert_console_has("hv: domain 0 'r' restarted (2 of 3 in a row)\n"
+	                      "hv: domain 0 'r' started\n");
+	df_assert_console_has("hv: domain 0 'r' powered off\n");
+	assert_int_equal(hv_domain_get(0)->restarts, 2);
+	assert_verdict(true);
+}
+
+static void test_reboot(void **state)
+{
+	static const struct hv_domain_config doms[] = {DOM("r", 0, HV_CRASH_DESTROY)};
+	static const struct fake_step r[] = {FAKE_HC(HV_HC_SHUTDOWN, HV_SHUTDOWN_REBOOT),
+	                                     FAKE_POWEROFF};
+	struct hv_config cfg = config(doms, 1);
+
+	(void)state;
+	fake_script_set("r", r, 2);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	df_assert_console_has("hv: domain 0 'r' rebooting\nhv: domain 0 'r' restarted (1 of 3 in "
+	                      "a row)\nhv: domain 0 'r' started\n");
+	df_assert_console_has("hv: domain 0 'r' powered off\n");
+	assert_verdict(true);
+}
+
+static void test_crash_keep(void **state)
+{
+	static const struct hv_domain_config doms[] = {DOM("k", 0, HV_CRASH_KEEP)};
+	static const struct fake_step k[] = {FAKE_EXC(14, 0, 0xbad)};
+	struct hv_config cfg = config(doms, 1);
+
+	(void)state;
+	fake_script_set("k", k, 1);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_FAIL);
+	df_assert_console_has("hv: domain 0 'k' kept for inspection\n");
+	df_assert_console_has("hv: summary: domain 0 'k': crashed, kept; ");
+	assert_int_equal(hv_domain_get(0)->state, HV_DOMAIN_CRASHED);
+	/* Its memory is still there to inspect. */
+	assert_int_equal(hv_mem_account(hv_domain_mem(), 0)->used_frames, 256);
+	assert_verdict(false);
+}
+
+static void test_round_robin_turns(void **state)
+{
+	static const struct hv_domain_config doms[] = {
+	        DOM("a", 0, HV_CRASH_DESTROY),
+	        DOM("b", 0, HV_CRASH_DESTROY),
+	        DOM("c", 0, HV_CRASH_DESTROY),
+	};
+	static const struct fake_step spin[] = {FAKE_SPIN(3), FAKE_POWEROFF};
+	struct hv_config cfg = config(doms, 3);
+
+	(void)state;
+	fake_script_set("a", spin, 2);
+	fake_script_set("b", spin, 2);
+	fake_script_set("c", spin, 2);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	assert_string_equal(fake_run_log(), "a b c a b c a b c a b c");
+	/* Each ran three whole slices of 1 ms, and a little more. */
+	for (hv_domid_t id = 0; id < 3; id++) {
+		uint64_t t = hv_domain_get(id)->cpu_time_ns;
+
+		assert_true(t >= 3000000 && t < 3200000);
+	}
+}
+
+static void test_yield_gives_turn(void **state)
+{
+	static const struct hv_domain_config doms[] = {
+	        DOM("a", 0, HV_CRASH_DESTROY),
+	        DOM("b", 0, HV_CRASH_DESTROY),
+	};
+	static const struct fake_step a[] = {FAKE_HC(HV_HC_YIELD), FAKE_HC(HV_HC_YIELD),
+	                                     FAKE_POWEROFF};
+	static const struct fake_step b[] = {FAKE_HC(HV_HC_VERSION), FAKE_HC(HV_HC_VERSION),
+	                                     FAKE_POWEROFF};
+	struct hv_config cfg = config(doms, 2);
+
+	(void)state;
+	fake_script_set("a", a, 3);
+	fake_script_set("b", b, 3);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	/* b's hypercalls keep its slice; a's yields hand it over at once. */
+	assert_string_equal(fake_run_log(), "a b b b a a");
+}
+
+/* CALL step: the block deadline has passed. */
+static void check_late(struct hv_port_vcpu *p, void *arg)
+{
+	(void)p;
+	(void)arg;
+	assert_true(hv_port_time_ns() >= LATER);
+}
+
+static void test_block_until_deadline(void **state)
+{
+	static const struct hv_domain_config doms[] = {
+	        DOM("sleeper", 0, HV_CRASH_DESTROY),
+	        DOM("worker", 0, HV_CRASH_DESTROY),
+	};
+	static const struct fake_step sleeper[] = {
+	        FAKE_HC(HV_HC_BLOCK, LATER),
+	        FAKE_CALL(check_late, NULL),
+	        FAKE_POWEROFF,
+	};
+	static const struct fake_step worker[] = {FAKE_SPIN(3), FAKE_POWEROFF};
+	struct hv_config cfg = config(doms, 2);
+
+	(void)state;
+	fake_script_set("sleeper", sleeper, 3);
+	fake_script_set("worker", worker, 2);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	/* The blocked sleeper is skipped until its deadline; then the CPU idles until it. */
+	assert_string_equal(fake_run_log(), "sleeper worker worker worker worker sleeper");
+}
+
+/* CALL step: the timer VIRQ is pending and upcall_pending set. */
+static void check_timer_virq(struct hv_port_vcpu *p, void *arg)
+{
+	struct hv_shared_info sh;
+
+	(void)arg;
+	assert_int_equal(fake_guest_read(fake_vcpu_root(p), DF_SHARED, &sh, sizeof(sh)), 0);
+	assert_true(sh.evtchn_pending[0] & (UINT64_C(1) << HV_VIRQ_TIMER));
+	assert_int_equal(sh.vcpu[0].upcall_pending, 1);
+	assert_true(hv_port_time_ns() >= LATER);
+	/* Virtual time is published: this vCPU has run. */
+	assert_true(sh.vcpu[0].run_time_ns > 0);
+	assert_int_equal(sh.vcpu[0].time.version % 2, 0);
+}
+
+static void test_guest_timer_wakes_block(void **state)
+{
+	static const struct hv_domain_config doms[] = {DOM("timed", 0, HV_CRASH_DESTROY)};
+	static const struct fake_step timed[] = {
+	        FAKE_HC(HV_HC_SET_TIMER, LATER),
+	        FAKE_HC(HV_HC_BLOCK, 0),
+	        FAKE_CALL(check_timer_virq, NULL),
+	        FAKE_POWEROFF,
+	};
+	struct hv_config cfg = config(doms, 1);
+
+	(void)state;
+	fake_script_set("timed", timed, 4);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	assert_int_equal(hv_domain_get(0)->events_received, 1);
+}
+
+static bool upcall_seen;
+
+/* CALL step: unmask events (the guest's own store into its vcpu_info). */
+static void unmask_events(struct hv_port_vcpu *p, void *arg)
+{
+	uint8_t zero = 0;
+
+	(void)arg;
+	assert_int_equal(
+	        fake_guest_write(fake_vcpu_root(p),
+	                         DF_SHARED + __builtin_offsetof(struct hv_vcpu_info, upcall_mask),
+	                         &zero, 1),
+	        0);
+}
+
+/* CALL step: we are in the upcall, with its frame at rsp. */
+static void check_in_upcall(struct hv_port_vcpu *p, void *arg)
+{
+	struct hv_trap_frame f;
+	uint8_t pending = 0;
+
+	(void)arg;
+	assert_int_equal(fake_vcpu_get(p, HV_REG_PC), ENTRY);
+	assert_int_equal(
+	        fake_guest_read(fake_vcpu_root(p), fake_vcpu_get(p, HV_REG_SP), &f, sizeof(f)), 0);
+	assert_int_equal(f.vector, HV_TRAP_EVENT);
+	assert_int_equal(f.flags, 0);
+	assert_int_equal(vcpu_of(p)->info->upcall_mask, 1);
+	/* The handler clears upcall_pending, as guests do. */
+	assert_int_equal(fake_guest_write(fake_vcpu_root(p),
+	                                  DF_SHARED + __builtin_offsetof(struct hv_vcpu_info,
+	                                                                 upcall_pending),
+	                                  &pending, 1),
+	                 0);
+	upcall_seen = true;
+}
+
+/*
+ * The upcall of a vCPU woken while another domain's address space is
+ * loaded: it is kicked (run once, exiting at once on the timer) and gets
+ * its upcall on the next turn, before it runs again.
+ */
+static void test_upcall_in_the_run_loop(void **state)
+{
+	static const struct hv_domain_config doms[] = {
+	        DOM("ev", 0, HV_CRASH_DESTROY),
+	        DOM("other", 0, HV_CRASH_DESTROY),
+	};
+	static const struct fake_step ev[] = {
+	        FAKE_CALL(unmask_events, NULL),
+	        FAKE_HC(HV_HC_SET_CALLBACKS, ENTRY, 0),
+	        FAKE_HC(HV_HC_STACK_SWITCH, 0x405000),
+	        FAKE_HC(HV_HC_SET_TIMER, LATER),
+	        FAKE_HC(HV_HC_BLOCK, 0),
+	        FAKE_CALL(check_in_upcall, NULL),
+	        FAKE_HC(HV_HC_IRET),
+	        FAKE_POWEROFF,
+	};
+	static const struct fake_step other[] = {FAKE_SPIN(30), FAKE_POWEROFF};
+	struct hv_config cfg = config(doms, 2);
+
+	(void)state;
+	cfg.tick_ns = 100000000; /* 100 ms slices: the timer fires while "other" spins */
+	upcall_seen = false;
+	fake_script_set("ev", ev, 8);
+	fake_script_set("other", other, 2);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	assert_true(upcall_seen);
+	/* ev ran twice in a row: the kick, then the upcall. */
+	assert_non_null(strstr(fake_run_log(), "other ev ev"));
+	assert_int_equal(fake_script_left("ev"), 0);
+	assert_int_equal(fake_copy_outside_limit(), 0);
+}
+
+static void test_console_lines_whole_across_domains(void **state)
+{
+	static const struct hv_domain_config doms[] = {
+	        DOM("a", 0, HV_CRASH_DESTROY),
+	        DOM("b", 0, HV_CRASH_DESTROY),
+	};
+	static const struct fake_step a[] = {
+	        FAKE_CALL(put_scratch, "hello\n"),
+	        FAKE_HC(HV_HC_CONSOLE_WRITE, SCRATCH, 3),
+	        FAKE_HC(HV_HC_YIELD),
+	        FAKE_HC(HV_HC_CONSOLE_WRITE, SCRATCH + 3, 3),
+	        FAKE_CALL(put_scratch, "unfinished"),
+	        FAKE_HC(HV_HC_CONSOLE_WRITE, SCRATCH, 10),
+	        FAKE_POWEROFF,
+	};
+	static const struct fake_step b[] = {
+	        FAKE_CALL(put_scratch, "xyz\n"),
+	        FAKE_HC(HV_HC_CONSOLE_WRITE, SCRATCH, 4),
+	        FAKE_HC(HV_HC_YIELD),
+	        FAKE_POWEROFF,
+	};
+	struct hv_config cfg = config(doms, 2);
+
+	(void)state;
+	fake_script_set("a", a, 7);
+	fake_script_set("b", b, 4);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	df_assert_console_has("b: xyz\n");
+	df_assert_console_has("a: hello\n");
+	/* A partial line is written when its domain ends. */
+	df_assert_console_has("a: unfinished\nhv: domain 0 'a' powered off\n");
+}
+
+static void test_stranded_domains(void **state)
+{
+	static const struct hv_domain_config doms[] = {
+	        DOM("ctl", HV_DOMAIN_F_CONTROL, HV_CRASH_DESTROY),
+	        DOM("stuck", 0, HV_CRASH_DESTROY),
+	};
+	static const struct fake_step stuck[] = {FAKE_HC(HV_HC_BLOCK, 0)};
+	struct hv_config cfg = config(doms, 2);
+
+	(void)state;
+	fake_script_set("stuck", stuck, 1);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	df_assert_console_has("hv: notice: run: no domain can run and nothing is left to wake "
+	                      "one\nhv: notice: domain 'stuck' is blocked with nothing left to "
+	                      "wake it; stopped\n");
+	df_assert_console_has("hv: summary: domain 1 'stuck': stranded (blocked for ever); ");
+
+	/* Without a control domain, a stranded domain fails the run. */
+	setup(NULL);
+	fake_script_set("stuck", stuck, 1);
+	cfg.domains = doms + 1;
+	cfg.domain_count = 1;
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_FAIL);
+}
+
+/* CALL step: the control domain was told that another domain ended. */
+static void check_dom_exc(struct hv_port_vcpu *p, void *arg)
+{
+	struct hv_shared_info sh;
+
+	(void)arg;
+	assert_int_equal(fake_guest_read(fake_vcpu_root(p), DF_SHARED, &sh, sizeof(sh)), 0);
+	assert_true(sh.evtchn_pending[0] & (UINT64_C(1) << HV_VIRQ_DOM_EXC));
+	upcall_seen = true;
+}
+
+static void test_control_hears_of_ends(void **state)
+{
+	static const struct hv_domain_config doms[] = {
+	        DOM("ctl", HV_DOMAIN_F_CONTROL, HV_CRASH_DESTROY),
+	        DOM("w", 0, HV_CRASH_DESTROY),
+	};
+	static const struct fake_step ctl[] = {
+	        FAKE_HC(HV_HC_BLOCK, 0),
+	        FAKE_CALL(check_dom_exc, NULL),
+	        FAKE_POWEROFF,
+	};
+	static const struct fake_step w[] = {FAKE_SPIN(1), FAKE_POWEROFF};
+	struct hv_config cfg = config(doms, 2);
+
+	(void)state;
+	upcall_seen = false;
+	fake_script_set("ctl", ctl, 3);
+	fake_script_set("w", w, 2);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	assert_true(upcall_seen);
+	assert_string_equal(fake_run_log(), "ctl w w ctl");
+}
+
+static void test_no_run_flag(void **state)
+{
+	static const struct hv_domain_config doms[] = {DOM("a", 0, HV_CRASH_DESTROY)};
+	struct hv_config cfg = config(doms, 1);
+
+	(void)state;
+	cfg.flags = HV_CONFIG_F_NO_RUN;
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	df_assert_console_has("hv: run: not running the domains (HV_CONFIG_F_NO_RUN)\n"
+	                      "hv: verdict: PASS\n");
+	df_assert_console_lacks("started");
+	assert_int_equal(fake_run_count(), 0);
+	/* The domain was built all the same. */
+	assert_int_equal(hv_domain_get(0)->state, HV_DOMAIN_CREATED);
+}
+
+static void test_wallclock_config(void **state)
+{
+	static const struct hv_domain_config doms[] = {DOM("a", 0, HV_CRASH_DESTROY)};
+	struct hv_config cfg = config(doms, 1);
+	struct hv_shared_info sh;
+
+	(void)state;
+	cfg.flags = HV_CONFIG_F_NO_RUN;
+	cfg.wallclock_sec = 1800000000;
+	cfg.wallclock_nsec = 42;
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	df_read(hv_domain_get(0), DF_SHARED, &sh, sizeof(sh));
+	assert_int_equal(sh.wc_sec, 1800000000);
+	assert_int_equal(sh.wc_nsec, 42);
+
+	setup(NULL);
+	cfg.wallclock_nsec = 1000000000;
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_FAIL);
+	df_assert_console_has("hv: error: config: wallclock_nsec: 1000000000 is not below 10^9\n");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test_setup(test_control_powers_off_pass, setup),
+	        cmocka_unit_test_setup(test_control_crash_fails, setup),
+	        cmocka_unit_test_setup(test_without_control_every_domain_must_power_off, setup),
+	        cmocka_unit_test_setup(test_refused_domain_fails_the_run, setup),
+	        cmocka_unit_test_setup(test_crash_destroy_frees_memory, setup),
+	        cmocka_unit_test_setup(test_crash_restart_limit, setup),
+	        cmocka_unit_test_setup(test_crash_restart_then_recover, setup),
+	        cmocka_unit_test_setup(test_reboot, setup),
+	        cmocka_unit_test_setup(test_crash_keep, setup),
+	        cmocka_unit_test_setup(test_round_robin_turns, setup),
+	        cmocka_unit_test_setup(test_yield_gives_turn, setup),
+	        cmocka_unit_test_setup(test_block_until_deadline, setup),
+	        cmocka_unit_test_setup(test_guest_timer_wakes_block, setup),
+	        cmocka_unit_test_setup(test_upcall_in_the_run_loop, setup),
+	        cmocka_unit_test_setup(test_console_lines_whole_across_domains, setup),
+	        cmocka_unit_test_setup(test_stranded_domains, setup),
+	        cmocka_unit_test_setup(test_control_hears_of_ends, setup),
+	        cmocka_unit_test_setup(test_no_run_flag, setup),
+	        cmocka_unit_test_setup(test_wallclock_config, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
