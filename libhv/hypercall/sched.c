@@ -41,7 +41,7 @@ int64_t hv_hypercall_block(struct hv_vcpu *v, const uint64_t *args)
 int64_t hv_hypercall_set_timer(struct hv_vcpu *v, const uint64_t *args)
 {
 	/* A deadline in the past fires at the next look at the clock. */
-	v->timer_deadline = args[0];
+	hv_sched_vcpu_set_timer(v, args[0]);
 	return 0;
 }
 

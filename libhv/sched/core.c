@@ -53,6 +53,17 @@
 static struct hv_sched instance;
 static _Alignas(16) unsigned char instance_priv[HV_SCHED_PRIV_MAX_SIZE];
 static struct hv_vcpu *running;
+/*
+ * The earliest guest timer or block deadline, so that the loop scans the
+ * domains only when one may have passed; 0 forces a fresh scan (set when a
+ * deadline is added). Deadlines that go away (a wake, a cancel) can leave
+ * it early: that costs one needless scan, never a missed deadline.
+ */
+static uint64_t timer_next;
+/* The deadline the port timer is armed for, 0 when unknown or fired. */
+static uint64_t timer_armed;
+/* The vCPU whose time record was published last (see stale_record()). */
+static struct hv_vcpu *published;
 static uint64_t slice_end;
 static bool repick;
 
@@ -196,6 +207,14 @@ void hv_sched_vcpu_block(struct hv_vcpu *v, uint64_t deadline_ns)
 	}
 	sleep_vcpu(v, HV_VCPU_BLOCKED);
 	v->block_deadline = deadline_ns;
+	timer_next = 0;
+}
+
+void hv_sched_vcpu_set_timer(struct hv_vcpu *v, uint64_t deadline_ns)
+{
+	/* A deadline in the past fires at the next look at the clock. */
+	v->timer_deadline = deadline_ns;
+	timer_next = 0;
 }
 
 void hv_sched_vcpu_yield(struct hv_vcpu *v)
@@ -292,8 +311,20 @@ static uint64_t next_deadline(void)
 	return next;
 }
 
+/* A fresh page (version 0) or one the guest scribbled on (odd version). */
+static bool stale_record(const struct hv_vcpu *v)
+{
+	uint32_t version = ((const volatile struct hv_vcpu_info *)v->info)->time.version;
+
+	return version == 0 || (version & 1) != 0;
+}
+
 static void arm(uint64_t deadline)
 {
+	if (deadline == timer_armed) {
+		return; /* reprogramming the timer is not free: skip when unchanged */
+	}
+	timer_armed = deadline;
 	if (deadline == NO_DEADLINE) {
 		hv_port_timer_cancel();
 	} else {
@@ -319,6 +350,7 @@ static bool idle(void)
 	}
 	arm(next);
 	hv_port_cpu_wait();
+	timer_armed = 0; /* it may be what woke us */
 	return true;
 }
 
@@ -370,7 +402,10 @@ void hv_sched_run(void)
 		uint64_t ran;
 		bool kick;
 
-		expire_timers(now);
+		if (now >= timer_next) {
+			expire_timers(now);
+			timer_next = next_deadline();
+		}
 		if (hv_domain_all_ended()) {
 			break;
 		}
@@ -384,19 +419,33 @@ void hv_sched_run(void)
 		if (!prepare(v, &kick)) {
 			continue;
 		}
-		hv_time_publish(v);
-		deadline = next_deadline();
-		deadline = slice_end < deadline ? slice_end : deadline;
+		/* The record stays valid while the clock's scale does: refresh it
+		 * on a switch and after interrupts, not on every hypercall. */
+		if (v != published || v->info == NULL || stale_record(v)) {
+			hv_time_publish(v);
+			published = v;
+		} else {
+			hv_time_publish_run_time(v);
+		}
+		deadline = slice_end < timer_next ? slice_end : timer_next;
 		arm(kick ? now : deadline);
 		start = hv_port_time_ns();
-		hv_memset(&exit, 0, sizeof(exit));
+		exit = (struct hv_exit){.reason = 0};
 		hv_port_vcpu_run(&v->port, &exit);
 		ran = hv_port_time_ns() - start;
 		hv_guest_set_current(v);
 		v->run_time_ns += ran;
 		v->domain->cpu_time_ns += ran;
+		if (exit.reason == HV_EXIT_INTERRUPT) {
+			/* The timer may have fired: it is no longer armed. */
+			timer_armed = 0;
+			published = NULL;
+		}
 		handle_exit(v, &exit);
 	}
 	hv_port_timer_cancel();
 	running = NULL;
+	timer_next = 0;
+	timer_armed = 0;
+	published = NULL;
 }

@@ -34,6 +34,13 @@ void hv_time_publish_wallclock(struct hv_domain *d)
 	sh->wc_version = version + 1;
 }
 
+void hv_time_publish_run_time(struct hv_vcpu *v)
+{
+	if (v->info != NULL) {
+		((volatile struct hv_vcpu_info *)v->info)->run_time_ns = v->run_time_ns;
+	}
+}
+
 void hv_time_publish(struct hv_vcpu *v)
 {
 	volatile struct hv_vcpu_info *info = v->info;

@@ -84,6 +84,9 @@ void hv_sched_vcpu_wake(struct hv_vcpu *v);
 /* Blocks a runnable vCPU until woken or until 'deadline_ns' (0: none). */
 void hv_sched_vcpu_block(struct hv_vcpu *v, uint64_t deadline_ns);
 
+/* Sets (0: cancels) the vCPU's one-shot HV_VIRQ_TIMER deadline. */
+void hv_sched_vcpu_set_timer(struct hv_vcpu *v, uint64_t deadline_ns);
+
 /* Ends v's time slice; the module may move it back (yield hook). */
 void hv_sched_vcpu_yield(struct hv_vcpu *v);
 

@@ -31,6 +31,9 @@ void hv_time_publish_wallclock(struct hv_domain *d);
  */
 void hv_time_publish(struct hv_vcpu *v);
 
+/* Publishes only the vCPU's run time (virtual time): one store. */
+void hv_time_publish_run_time(struct hv_vcpu *v);
+
 /*
  * The start-up self-test: waits for 'count' ticks of 'period' ns from the
  * one-shot timer, re-armed from its own interrupt, polling the clock with
