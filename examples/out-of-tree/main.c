@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * A firmware written by an integrator, outside the libhv tree. Each boot
- * module describes its own domain on its command line; with none, the
- * appliance checks its memory and timer and passes.
+ * module describes its own domain on its command line; the run passes when
+ * every domain has powered off (with none, after the memory and timer
+ * checks).
  */
 #include <hv/hv.h>
 
