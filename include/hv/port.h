@@ -18,11 +18,12 @@
 #ifndef HV_PORT_H
 #define HV_PORT_H
 
+#include <hv/abi/hypercall.h>
 #include <hv/boot.h>
 #include <hv/types.h>
 
 /** Version of this interface. A port states the version it implements. */
-#define HV_PORT_API_VERSION 2
+#define HV_PORT_API_VERSION 3
 
 /** @name Port feature flags (`struct hv_port_info::features`)
  * @{
@@ -220,9 +221,11 @@ int hv_port_as_map(hv_paddr_t root, uint64_t va, hv_paddr_t pa, uint32_t flags,
 /**
  * @brief Copy from the current guest address space, surviving bad pointers.
  *
- * The current address space is that of the vCPU that last exited
- * hv_port_vcpu_run(). A fault on any byte (unmapped, or not a user page)
- * ends the copy with an error instead of a hypervisor exception.
+ * The current address space is that of the vCPU hv_port_vcpu_run() was
+ * last called for: the one that last exited it, or, inside
+ * hv_core_hypercall_fast(), the one running. A fault on any byte
+ * (unmapped, or not a user page) ends the copy with an error instead of a
+ * hypervisor exception.
  * @param dst Hypervisor buffer.
  * @param src Guest virtual address.
  * @param len Number of bytes.
@@ -240,6 +243,23 @@ int hv_port_copy_from_guest(void *dst, uint64_t src, size_t len);
  *         by the guest or lies outside the guest half.
  */
 int hv_port_copy_to_guest(uint64_t dst, const void *src, size_t len);
+
+/**
+ * @brief Forget a guest address space that is about to go away.
+ *
+ * The core calls this before it frees the frames of an address space, or
+ * zeroes them to build a new one, and never loads @p root again (unless it
+ * makes a new address space there with hv_port_as_init()). If @p root is
+ * the loaded address space, the port switches to one of its own first (the
+ * hypervisor half alone), so that no page table the CPU walks is freed
+ * under it; it also drops every cache that names @p root, such as the
+ * vCPU whose state is loaded, saving that vCPU's state first.
+ * @param root The root of an address space the core passed to
+ *        hv_port_as_init(), even if that failed.
+ * @pre No vCPU using @p root runs again before it is re-initialised.
+ * @post No page table of @p root is in use by the CPU or cached by the port.
+ */
+void hv_port_as_destroy(hv_paddr_t root);
 
 /** @} */
 
@@ -305,13 +325,27 @@ void hv_port_vcpu_init(struct hv_port_vcpu *v, hv_paddr_t root, uint64_t entry, 
                        uint64_t arg);
 
 /**
+ * @brief Forget a vCPU that is about to go away or be reused.
+ *
+ * The port may keep a vCPU's state loaded across runs (its FPU registers,
+ * a pointer to it as the vCPU that ran last). This drops all of that
+ * without saving anything into @p v, so that the core may free or reuse
+ * its memory, and the next hv_port_vcpu_run() of any vCPU loads everything
+ * afresh. Harmless for a vCPU that never ran, or was forgotten already.
+ * @param v The vCPU (not running).
+ * @post The port holds no reference to @p v.
+ */
+void hv_port_vcpu_destroy(struct hv_port_vcpu *v);
+
+/**
  * @brief Run a vCPU in ring 3 until it exits.
  *
  * Loads its address space and registers, runs it with interrupts enabled,
  * and returns with interrupts disabled once it exits. A hypercall result
  * set with hv_port_vcpu_set_reg(HV_REG_RET) is seen by the guest on the
  * next run. Timer interrupts that arrive while the guest runs call
- * hv_core_timer_interrupt() and then return #HV_EXIT_INTERRUPT.
+ * hv_core_timer_interrupt() and then return #HV_EXIT_INTERRUPT. Hypercalls
+ * that hv_core_hypercall_fast() handles do not return.
  * @param v The vCPU.
  * @param exit Receives why it exited.
  */
@@ -357,6 +391,51 @@ int hv_firmware_main(const struct hv_boot_info *boot);
  * @brief Timer expiry, called by the port in interrupt context.
  */
 void hv_core_timer_interrupt(void);
+
+/**
+ * @brief The hypercalls hv_core_hypercall_fast() may handle: bit n for
+ *        hypercall number n (all below 64).
+ *
+ * Those that only answer, copy to or from the caller's memory, or write its
+ * console: version, console_write and features. The core refuses every
+ * other number at once, so a port may take the ordinary exit for them
+ * without calling it.
+ */
+#define HV_CORE_HYPERCALL_FAST_SET                                                                 \
+	((UINT64_C(1) << HV_HC_VERSION) | (UINT64_C(1) << HV_HC_CONSOLE_WRITE) |                   \
+	 (UINT64_C(1) << HV_HC_FEATURES))
+
+/**
+ * @brief Offer a hypercall to the core's fast path, without leaving the run.
+ *
+ * A port may call this from its hypercall entry, on the hypervisor's stack
+ * with interrupts disabled, before it saves the guest's state for an
+ * #HV_EXIT_HYPERCALL exit. The core handles the hypercall completely and
+ * returns true only when that changes nothing about scheduling or the
+ * guest's registers: a hypercall that cannot block, yield, end or restart
+ * the domain, raise an event, set a timer or reload registers, made while
+ * no deadline the core armed the timer for has passed, no event upcall is
+ * pending for the vCPU and the core did not run it only to make it exit at
+ * once. The port then puts @p *result
+ * in the guest's result register and resumes the guest at the instruction
+ * after the hypercall, as if hv_port_vcpu_run() had returned and been
+ * called again. Otherwise the core does nothing at all and returns false,
+ * and the port takes the ordinary exit: the hypercall is then dispatched
+ * once, by the run loop.
+ *
+ * The time spent here counts as the vCPU's run time: the run has not ended.
+ * A port that never calls this is correct, only slower; one that calls it
+ * only for the numbers in #HV_CORE_HYPERCALL_FAST_SET saves the call for
+ * the others.
+ * @param nr The hypercall number.
+ * @param args The six arguments, in ABI order.
+ * @param result Receives the result, only when the call returns true.
+ * @return true if the hypercall was handled.
+ * @pre Called inside hv_port_vcpu_run(), for the vCPU being run, from its
+ *      hypercall entry, with that vCPU's address space loaded; the core does
+ *      not read or write the vCPU's registers meanwhile.
+ */
+bool hv_core_hypercall_fast(uint64_t nr, const uint64_t *args, int64_t *result);
 
 /**
  * @brief Fatal error: print a message and end the run with a failing verdict.

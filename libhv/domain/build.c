@@ -428,7 +428,10 @@ static void write_start_info(struct builder *b, hv_pfn_t pfn)
 	hv_strlcpy(si->cmdline, cmdline, sizeof(si->cmdline));
 }
 
-/* Resets what a (re)build sets, keeping the accounting. */
+/*
+ * Resets what a (re)build sets, keeping the accounting. On a rebuild the
+ * port has already forgotten the old vCPUs and address space (domain.c).
+ */
 static void reset_domain(struct hv_domain *d)
 {
 	hv_memset(&d->layout, 0, sizeof(d->layout));

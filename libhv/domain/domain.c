@@ -12,6 +12,10 @@
  * - The frames of a domain that is not NONE or DEAD carry the types and
  *   references its build gave them; they are dropped (release_frames)
  *   before the memory is freed or the domain rebuilt.
+ * - The port is told that a domain's vCPUs and address space go away
+ *   (forget_port_state) before its frames are released, freed or rebuilt:
+ *   it may still have them loaded, and would otherwise save FPU state into
+ *   a vCPU being rebuilt or keep walking page tables being zeroed.
  *
  * Ending a domain never touches other domains, except that the control
  * domain is told with HV_VIRQ_DOM_EXC.
@@ -117,6 +121,21 @@ int hv_domain_reserve(const struct hv_domain_desc *d, hv_domid_t id)
 	return 0;
 }
 
+/*
+ * Tells the port that d's vCPUs and address space are gone: their memory is
+ * about to be freed or rebuilt, or they never run again. Harmless for vCPUs
+ * that never ran and for a domain whose build never made an address space.
+ */
+static void forget_port_state(struct hv_domain *d)
+{
+	for (uint32_t i = 0; i < HV_DOMAIN_MAX_VCPUS; i++) {
+		hv_port_vcpu_destroy(&d->vcpus[i].port);
+	}
+	if (d->layout.root != 0) {
+		hv_port_as_destroy(d->layout.root);
+	}
+}
+
 static void free_memory(struct hv_domain *d)
 {
 	int rc;
@@ -128,6 +147,25 @@ static void free_memory(struct hv_domain *d)
 	}
 	d->shared = NULL;
 	d->start_info = NULL;
+}
+
+/*
+ * Stops d's vCPUs for good (a rebuild makes new ones) and makes the port
+ * and the access layer forget them and their address space.
+ */
+static void stop_vcpus(struct hv_domain *d)
+{
+	struct hv_vcpu *cur = hv_guest_current();
+
+	for (uint32_t i = 0; i < HV_DOMAIN_MAX_VCPUS; i++) {
+		hv_sched_vcpu_stop(&d->vcpus[i]);
+	}
+	hv_console_flush(d);
+	if (cur != NULL && cur->domain == d) {
+		/* Its address space is going away or being rebuilt. */
+		hv_guest_set_current(NULL);
+	}
+	forget_port_state(d);
 }
 
 int hv_domain_create(const struct hv_domain_desc *desc, hv_domid_t id, struct hv_domain **out)
@@ -154,6 +192,7 @@ int hv_domain_create(const struct hv_domain_desc *desc, hv_domid_t id, struct hv
 	}
 	rc = hv_domain_build(d);
 	if (rc != 0) {
+		forget_port_state(d);
 		free_memory(d);
 		hv_memset(d, 0, sizeof(*d));
 		return rc;
@@ -208,9 +247,7 @@ int hv_domain_start(struct hv_domain *d)
 	if (rc != 0) {
 		hv_err("domain '%s': the scheduler refused its vCPUs: %s", d->name,
 		       hv_strerror(rc));
-		for (uint32_t i = 0; i < d->vcpu_count; i++) {
-			hv_sched_vcpu_stop(&d->vcpus[i]);
-		}
+		stop_vcpus(d);
 		free_memory(d);
 		d->state = HV_DOMAIN_DEAD;
 		return rc;
@@ -229,20 +266,6 @@ static void notify_control(const struct hv_domain *d)
 
 	if (c != NULL && c != d && !hv_domain_ended(c) && c->state != HV_DOMAIN_CREATED) {
 		hv_event_raise_virq(c, HV_VIRQ_DOM_EXC);
-	}
-}
-
-static void stop_vcpus(struct hv_domain *d)
-{
-	struct hv_vcpu *cur = hv_guest_current();
-
-	for (uint32_t i = 0; i < HV_DOMAIN_MAX_VCPUS; i++) {
-		hv_sched_vcpu_stop(&d->vcpus[i]);
-	}
-	hv_console_flush(d);
-	if (cur != NULL && cur->domain == d) {
-		/* Its address space is going away or being rebuilt. */
-		hv_guest_set_current(NULL);
 	}
 }
 

@@ -3,7 +3,9 @@
  * Hypercall dispatch (see hypercall/hypercall.h), and the hypercalls that
  * only answer a question: version and features. The table has exactly
  * HV_HC_COUNT entries, one per number of the guest ABI, so a number is
- * checked once, against the table's size.
+ * checked once, against the table's size. The fast path
+ * (hv_core_hypercall_fast()) calls the same handlers for the few
+ * hypercalls of HV_CORE_HYPERCALL_FAST_SET, without an exit.
  */
 #include <hv/abi/errno.h>
 #include <hv/abi/hypercall.h>
@@ -18,6 +20,8 @@ struct hypercall {
 	/* The handler reloads the guest's registers itself: no result. */
 	bool sets_registers;
 };
+
+_Static_assert(HV_HC_COUNT <= 64, "HV_CORE_HYPERCALL_FAST_SET has a bit per hypercall");
 
 static const struct hypercall hypercalls[HV_HC_COUNT] = {
         [HV_HC_VERSION] = {hv_hypercall_version, false},
@@ -53,6 +57,12 @@ void hv_hypercall_dispatch(struct hv_vcpu *v, const struct hv_exit *exit)
 	if (v->state != HV_VCPU_DOWN && v->domain->restarts == restarts) {
 		hv_port_vcpu_set_reg(&v->port, HV_REG_RET, (uint64_t)result);
 	}
+}
+
+int64_t hv_hypercall_fast(struct hv_vcpu *v, uint64_t nr, const uint64_t *args)
+{
+	/* The caller checked nr: no hypercall of HV_CORE_HYPERCALL_FAST_SET sets registers. */
+	return hypercalls[nr].fn(v, args);
 }
 
 int64_t hv_hypercall_version(struct hv_vcpu *v, const uint64_t *args)

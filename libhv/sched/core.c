@@ -30,6 +30,30 @@
  * for now, exits at once with an interrupt, and gets its upcall on the
  * next turn of the loop, before it runs again.
  *
+ * The hypercall fast path: while a vCPU runs, the port may offer its
+ * hypercalls to hv_core_hypercall_fast() instead of exiting. It handles
+ * only those that change nothing the loop looks at after an exit
+ * (HV_CORE_HYPERCALL_FAST_SET: no blocking, yielding, ending, events,
+ * timers or register reloads), and only while the exit would lead straight
+ * back into the same vCPU with nothing more to do than publish its run
+ * time:
+ *   - no deadline the timer was armed for has passed, so no timer would
+ *     expire and the slice goes on (checked at each call);
+ *   - no upcall is pending (checked at each call): the loop would enter
+ *     it, and a guest that unmasks events makes a hypercall for exactly
+ *     that;
+ *   - not a kick: the vCPU must exit at once (fast_until = 0, as outside
+ *     a run);
+ *   - the time record is intact: the loop repairs it before every run. A
+ *     guest that scribbles on its own record during the run, against the
+ *     ABI, has it repaired at its next exit rather than its next
+ *     hypercall; that concerns only itself.
+ * It then publishes the vCPU's run time, as the loop does before every
+ * run, and calls the handler; otherwise it touches nothing and the port
+ * takes the ordinary exit. The decision comes before any work, so a
+ * hypercall is never run twice. The time spent in the fast path is part of
+ * the run, and so counts as the vCPU's (and its domain's) run time.
+ *
  * Invariant: only `running` is in state RUNNING; every RUNNABLE or
  * RUNNING vCPU is known to the module as runnable (woken, not slept).
  */
@@ -66,6 +90,13 @@ static uint64_t timer_armed;
 static struct hv_vcpu *published;
 static uint64_t slice_end;
 static bool repick;
+/*
+ * While `running` is inside hv_port_vcpu_run(): the deadline the timer was
+ * armed for (the fast path's limit; 0 for a kick, and outside a run, which
+ * refuses every call) and when the run began.
+ */
+static uint64_t fast_until;
+static uint64_t run_start;
 
 static const char *missing_hook(const struct hv_sched_ops *ops)
 {
@@ -398,7 +429,6 @@ void hv_sched_run(void)
 		struct hv_exit exit;
 		struct hv_vcpu *v;
 		uint64_t deadline;
-		uint64_t start;
 		uint64_t ran;
 		bool kick;
 
@@ -429,11 +459,15 @@ void hv_sched_run(void)
 		}
 		deadline = slice_end < timer_next ? slice_end : timer_next;
 		arm(kick ? now : deadline);
-		start = hv_port_time_ns();
+		/* A kick must exit at once: no fast path. */
+		fast_until = kick ? 0 : deadline;
+		/* From here on v's address space is the port's current one. */
+		hv_guest_set_current(v);
+		run_start = hv_port_time_ns();
 		exit = (struct hv_exit){.reason = 0};
 		hv_port_vcpu_run(&v->port, &exit);
-		ran = hv_port_time_ns() - start;
-		hv_guest_set_current(v);
+		fast_until = 0;
+		ran = hv_port_time_ns() - run_start;
 		v->run_time_ns += ran;
 		v->domain->cpu_time_ns += ran;
 		if (exit.reason == HV_EXIT_INTERRUPT) {
@@ -448,4 +482,31 @@ void hv_sched_run(void)
 	timer_next = 0;
 	timer_armed = 0;
 	published = NULL;
+	fast_until = 0;
+}
+
+bool hv_core_hypercall_fast(uint64_t nr, const uint64_t *args, int64_t *result)
+{
+	volatile struct hv_vcpu_info *info;
+	struct hv_vcpu *v;
+	uint64_t now;
+
+	/* Decide before doing anything: a refused call is dispatched after the exit. */
+	if (!hv_hypercall_is_fast(nr)) {
+		return false;
+	}
+	now = hv_port_time_ns();
+	if (now >= fast_until) {
+		return false;
+	}
+	/* fast_until is not 0: `running` is the vCPU in the port. */
+	v = running;
+	info = v->info;
+	if (info == NULL || info->upcall_pending != 0) {
+		return false;
+	}
+	/* What hv_time_publish_run_time() would do before the next run. */
+	info->run_time_ns = v->run_time_ns + (now - run_start);
+	*result = hv_hypercall_fast(v, nr, args);
+	return true;
 }

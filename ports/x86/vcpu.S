@@ -38,8 +38,25 @@
  *    canonical address through (ring 3 then takes an ordinary #PF) and
  *    turns a non-canonical one into an exception exit without entering.
  *
- * The hypercall exit (x86_syscall_entry to the final ret) is the hot path
- * and is kept short: no call into C, no CR3 or FPU work unless the vCPU
+ * Hypercalls first try the core's fast path, hv_core_hypercall_fast(),
+ * without leaving hv_port_vcpu_run(): the syscall entry moves to the
+ * hypervisor stack below host_rsp (free: the caller's frames lie above it)
+ * and pushes only what a C call would destroy and the guest must get back:
+ * rcx and r11 (its rip and rflags), the six argument registers, which are
+ * also the argument array, and rax, which is the result slot. The guest's
+ * rbx, rbp and r12-r15 are callee-saved and survive the call; its rsp stays
+ * in the per-CPU scratch slot, which nothing else uses meanwhile.
+ * Interrupts stay off throughout (SFMASK), and DF and AC are clear as C
+ * expects. If the core handled the call, the registers come back with the
+ * result in rax and sysretq returns to the guest; otherwise they come back
+ * unchanged and the entry goes on with the full exit below, so the core
+ * dispatches the hypercall once. Numbers outside HV_CORE_HYPERCALL_FAST_SET
+ * (which the core would refuse), and a syscall whose return address is
+ * outside the guest half (sysretq could not return there), go straight to
+ * the full exit.
+ *
+ * The full hypercall exit (the rest of x86_syscall_entry to the final ret)
+ * is kept short too: no call into C, no CR3 or FPU work unless the vCPU
  * changed, and sysretq instead of iretq.
  */
 #include "x86.h"
@@ -134,6 +151,46 @@ hv_port_vcpu_run:                      /* rdi = vCPU, rsi = exit */
 x86_syscall_entry:
 	swapgs
 	movq %rsp, %gs:X86_PCPU_SCRATCH
+	/* Only the numbers the core may handle fast (bt reads within the quadword). */
+	cmpq $63, %rax
+	ja .Lsyscall_exit
+	btq %rax, x86_hypercall_fast_set(%rip)
+	jnc .Lsyscall_exit
+	cmpq %gs:X86_PCPU_VA_LIMIT, %rcx
+	jae .Lsyscall_exit
+	/* The fast path: host_rsp is 8 mod 16, so nine pushes align the call. */
+	movq %gs:X86_PCPU_HOST_RSP, %rsp
+	pushq %rcx
+	pushq %r11
+	pushq %r9                      /* args[5] */
+	pushq %r8
+	pushq %r10
+	pushq %rdx
+	pushq %rsi
+	pushq %rdi                     /* args[0] */
+	pushq %rax                     /* nr; the result if handled */
+	movq %rax, %rdi
+	leaq 8(%rsp), %rsi
+	movq %rsp, %rdx
+	call hv_core_hypercall_fast
+	testb %al, %al
+	/* pop leaves the flags alone. */
+	popq %rax
+	popq %rdi
+	popq %rsi
+	popq %rdx
+	popq %r10
+	popq %r8
+	popq %r9
+	popq %r11
+	popq %rcx
+	jz .Lsyscall_exit
+	movq %gs:X86_PCPU_SCRATCH, %rsp
+	swapgs
+	sysretq
+
+	/* The full exit: save the guest into its vCPU and leave hv_port_vcpu_run(). */
+.Lsyscall_exit:
 	movq %gs:X86_PCPU_SYSCALL_RSP, %rsp
 	pushq %gs:X86_PCPU_SCRATCH                      /* frame.rsp */
 	subq $(X86_FRAME_RSP - X86_FRAME_VECTOR - 8), %rsp   /* rflags, cs, rip, error */

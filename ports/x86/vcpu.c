@@ -14,11 +14,13 @@
  * (-mgeneral-regs-only), so the registers stay the guest's across exits.
  *
  * Lifetime: the port keeps a pointer to the last vCPU (and saves its FPU
- * state into it at the next switch) and leaves its CR3 loaded, because the
- * contract has no "vCPU destroyed" call. hv_port_vcpu_init() of the same
- * memory forgets it. Until the contract grows such a call, the core must not
- * free or reuse a vCPU's memory, or its address space's root, without
- * first running another vCPU or re-initialising that vCPU.
+ * state into it at the next switch) and leaves its CR3 loaded. The core
+ * says when either goes away: hv_port_vcpu_destroy() (or
+ * hv_port_vcpu_init() of the same memory) forgets the vCPU without saving
+ * anything into it; hv_port_as_destroy() of the loaded root switches CR3
+ * to the hypervisor's own PML4, and forgets (after saving its FPU state)
+ * a last vCPU that still uses that root, since "cur" also means "its CR3
+ * is loaded" to the run path.
  *
  * Registers: after a syscall exit the frame's rcx and r11 slots are the
  * guest's rip and rflags (the marker X86_FRAME_SYSCALL says so; vcpu.S).
@@ -85,6 +87,8 @@ _Static_assert(HV_EXIT_HYPERCALL == X86_EXIT_HYPERCALL, "exit reason");
 #define VEC_PF 14
 
 static struct x86_percpu percpu0;
+
+const uint64_t x86_hypercall_fast_set = HV_CORE_HYPERCALL_FAST_SET;
 
 static struct x86_percpu *this_cpu(void)
 {
@@ -160,6 +164,35 @@ void hv_port_vcpu_init(struct hv_port_vcpu *pv, hv_paddr_t root, uint64_t entry,
 	v->fpu[1] = FCW_INIT >> 8;
 	v->fpu[24] = MXCSR_INIT & 0xff;
 	v->fpu[25] = MXCSR_INIT >> 8;
+}
+
+void hv_port_vcpu_destroy(struct hv_port_vcpu *pv)
+{
+	struct x86_percpu *c = this_cpu();
+
+	/* Its FPU registers on the CPU belong to nobody now: the next switch only loads. */
+	if (c->cur == vcpu_of(pv)) {
+		c->cur = NULL;
+	}
+}
+
+void hv_port_as_destroy(hv_paddr_t root)
+{
+	struct x86_percpu *c = this_cpu();
+
+	if (c->cur != NULL && c->cur->cr3 == root) {
+		/* The run path would re-enter it without a switch, on the wrong CR3. */
+		__asm__ volatile("fxsave64 %0" : "=m"(c->cur->fpu));
+		c->cur = NULL;
+	}
+	if (c->cr3 == root) {
+		/*
+		 * The hypervisor's own tables: the same upper half, no guest half.
+		 * The write also flushes root's (never global) guest translations.
+		 */
+		c->cr3 = hv_port_virt_to_phys(x86_paging_root());
+		x86_write_cr3(c->cr3);
+	}
 }
 
 /* Make rip and rflags the authority again after a syscall exit (see the top). */

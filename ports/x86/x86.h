@@ -248,6 +248,9 @@ struct x86_fixup {
 /* The resume address for a ring-0 #PF at rip on a guest address, or 0. */
 uint64_t x86_fixup_find(uint64_t rip);
 
+/* HV_CORE_HYPERCALL_FAST_SET, for the syscall entry's bt (vcpu.S). */
+extern const uint64_t x86_hypercall_fast_set;
+
 /* Called by vcpu.S. */
 void x86_vcpu_switch(struct x86_vcpu *v);
 void x86_vcpu_guest_exit(struct x86_trap_frame *f);

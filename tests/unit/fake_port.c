@@ -79,6 +79,11 @@ void fake_clock_set_step(uint64_t ns)
 	clock_step = ns;
 }
 
+void fake_clock_advance(uint64_t ns)
+{
+	clock_ns += ns;
+}
+
 void fake_timer_set_working(bool working)
 {
 	timer_working = working;
@@ -260,6 +265,9 @@ static unsigned int copies_outside;
 static unsigned int map_calls;
 static unsigned int map_fail_after;
 static int map_fail_error;
+static unsigned int as_destroys;
+static void (*destroy_hook)(const struct hv_port_vcpu *v, uint64_t root, void *arg);
+static void *destroy_hook_arg;
 
 static void as_reset(void)
 {
@@ -277,6 +285,9 @@ static void as_reset(void)
 	map_calls = 0;
 	map_fail_after = 0;
 	map_fail_error = 0;
+	as_destroys = 0;
+	destroy_hook = NULL;
+	destroy_hook_arg = NULL;
 }
 
 static uint32_t as_hash(uint64_t root, uint32_t kind, uint64_t key)
@@ -372,6 +383,12 @@ int hv_port_as_init(hv_paddr_t root)
 		        (unsigned long long)root);
 		abort();
 	}
+	/* On hardware the CPU would have been walking it while the core zeroed it. */
+	if (root == as_loaded) {
+		fprintf(stderr, "fake port: as_init of the loaded root %#llx (no as_destroy)\n",
+		        (unsigned long long)root);
+		abort();
+	}
 	as_forget(root);
 	if (!as_known(root)) {
 		if (as_root_count == AS_MAX_ROOTS) {
@@ -424,6 +441,35 @@ int hv_port_as_map(hv_paddr_t root, uint64_t va, hv_paddr_t pa, uint32_t flags,
 	}
 	as_insert(root, 0, va, pa, flags);
 	return 0;
+}
+
+void hv_port_as_destroy(hv_paddr_t root)
+{
+	as_destroys++;
+	if (destroy_hook != NULL) {
+		destroy_hook(NULL, root, destroy_hook_arg);
+	}
+	/* The mappings stay readable for the tests (a kept domain's memory stays). */
+	if (root == as_loaded) {
+		as_loaded = 0;
+	}
+}
+
+unsigned int fake_as_destroy_count(void)
+{
+	return as_destroys;
+}
+
+uint64_t fake_as_loaded(void)
+{
+	return as_loaded;
+}
+
+void fake_port_on_destroy(void (*fn)(const struct hv_port_vcpu *v, uint64_t root, void *arg),
+                          void *arg)
+{
+	destroy_hook = fn;
+	destroy_hook_arg = arg;
 }
 
 bool fake_as_lookup(uint64_t root, uint64_t va, uint64_t *pa, uint32_t *flags)
@@ -606,9 +652,18 @@ static size_t set_log_count;
 static char run_log[4096];
 static size_t run_log_len;
 static unsigned int runs;
+/* The vCPU that ran last, whose state a real port would still hold. */
+static const struct hv_port_vcpu *last_vcpu;
+static unsigned int vcpu_destroys;
+static unsigned int fast_handled;
+static unsigned int fast_refused;
 
 static void vcpu_reset(void)
 {
+	last_vcpu = NULL;
+	vcpu_destroys = 0;
+	fast_handled = 0;
+	fast_refused = 0;
 	for (size_t i = 0; i < MAX_SCRIPTS; i++) {
 		free(scripts[i].steps);
 		scripts[i] = (struct script){.steps = NULL};
@@ -747,12 +802,41 @@ unsigned int fake_run_count(void)
 	return runs;
 }
 
+unsigned int fake_vcpu_destroy_count(void)
+{
+	return vcpu_destroys;
+}
+
+unsigned int fake_fast_handled(void)
+{
+	return fast_handled;
+}
+
+unsigned int fake_fast_refused(void)
+{
+	return fast_refused;
+}
+
+void hv_port_vcpu_destroy(struct hv_port_vcpu *v)
+{
+	vcpu_destroys++;
+	if (destroy_hook != NULL) {
+		destroy_hook(v, 0, destroy_hook_arg);
+	}
+	if (last_vcpu == v) {
+		last_vcpu = NULL;
+	}
+}
+
 void hv_port_vcpu_init(struct hv_port_vcpu *v, hv_paddr_t root, uint64_t entry, uint64_t stack,
                        uint64_t arg)
 {
 	struct fake_vcpu *f = (struct fake_vcpu *)(void *)v->opaque;
 	struct hv_start_info si;
 
+	if (last_vcpu == v) {
+		last_vcpu = NULL; /* reused memory: forgotten, as on x86 */
+	}
 	memset(f, 0, sizeof(*f));
 	f->magic = VCPU_MAGIC;
 	f->root = root;
@@ -800,6 +884,14 @@ void hv_port_vcpu_run(struct hv_port_vcpu *v, struct hv_exit *exit)
 	struct fake_vcpu *f = fv(v);
 	struct script *s = script_of(f->domain, false);
 
+	/* A real port saves the previous vCPU's state now: it must still be one. */
+	if (last_vcpu != NULL && last_vcpu != v &&
+	    ((const struct fake_vcpu *)(const void *)last_vcpu->opaque)->magic != VCPU_MAGIC) {
+		fprintf(stderr, "fake port: the last vCPU %p was freed or zeroed without destroy\n",
+		        (const void *)last_vcpu);
+		abort();
+	}
+	last_vcpu = v;
 	as_loaded = f->root;
 	runs++;
 	if (run_log_len + strlen(f->domain) + 2 < sizeof(run_log)) {
@@ -816,6 +908,7 @@ void hv_port_vcpu_run(struct hv_port_vcpu *v, struct hv_exit *exit)
 	}
 	for (;;) {
 		const struct fake_step *step = &poweroff;
+		int64_t fast_result = 0;
 
 		if (s != NULL && s->pos < s->count) {
 			step = &s->steps[s->pos];
@@ -830,6 +923,16 @@ void hv_port_vcpu_run(struct hv_port_vcpu *v, struct hv_exit *exit)
 		case FAKE_STEP_CALL:
 			step->fn(v, step->arg);
 			continue;
+		case FAKE_STEP_FAST_HC:
+			/* What the x86 port does: offer it to the fast path first. */
+			if (hv_core_hypercall_fast(step->nr, step->args, &fast_result)) {
+				fast_handled++;
+				f->regs[HV_REG_RET] = (uint64_t)fast_result;
+				continue;
+			}
+			/* Refused: the ordinary exit. */
+			fast_refused++;
+			__attribute__((fallthrough));
 		case FAKE_STEP_HYPERCALL:
 			/* What syscall does: rcx = return address, r11 = flags. */
 			f->regs[HV_REG_TMP0] = f->regs[HV_REG_PC];

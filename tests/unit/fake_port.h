@@ -13,7 +13,12 @@
  * plays a script of exits per domain (hypercalls with arguments,
  * exceptions, interrupts, a spin until the timer fires, or a call back into
  * the test), and a domain without a script, or at its end, powers off.
- * Every hv_port_vcpu_set_reg() call is logged.
+ * A "fast" hypercall step is first offered to hv_core_hypercall_fast(), as
+ * the x86 port does, and exits only if the core refuses it.
+ * Every hv_port_vcpu_set_reg() call is logged. Like a real port, the fake
+ * remembers the loaded address space and the last vCPU run until the core
+ * destroys them, and aborts when the core re-initialises a root still
+ * loaded or leaves it a last vCPU that was zeroed without being destroyed.
  */
 #ifndef HV_TESTS_FAKE_PORT_H
 #define HV_TESTS_FAKE_PORT_H
@@ -40,6 +45,8 @@ bool fake_console_contains(const char *needle);
 void *fake_ram(uint64_t pa);
 /* Nanoseconds the clock advances at each reading (default 1000). */
 void fake_clock_set_step(uint64_t ns);
+/* Moves the clock on by 'ns' without reading it (no timer fires). */
+void fake_clock_advance(uint64_t ns);
 /* When false, the timer never fires (a broken board). */
 void fake_timer_set_working(bool working);
 /* Number of times the timer interrupt was delivered. */
@@ -88,6 +95,15 @@ unsigned int fake_copy_outside_limit(void);
 unsigned int fake_copy_count(void);
 /* When set, hv_port_as_map() fails with this error from the n-th call on (0: never). */
 void fake_as_fail_map_after(unsigned int n, int error);
+/* The loaded address space (0: none), and hv_port_as_destroy() calls so far. */
+uint64_t fake_as_loaded(void);
+unsigned int fake_as_destroy_count(void);
+/*
+ * Calls fn at every hv_port_vcpu_destroy() (with root 0) and every
+ * hv_port_as_destroy() (with v NULL), before the fake forgets anything.
+ */
+void fake_port_on_destroy(void (*fn)(const struct hv_port_vcpu *v, uint64_t root, void *arg),
+                          void *arg);
 
 /* --- vCPUs --- */
 
@@ -97,6 +113,7 @@ enum fake_step_kind {
 	FAKE_STEP_INTERRUPT,     /* exit with an unrelated interrupt */
 	FAKE_STEP_SPIN,          /* compute until the timer fires, then exit with it */
 	FAKE_STEP_CALL,          /* call fn(vcpu, arg) and go on with the next step */
+	FAKE_STEP_FAST_HC, /* offer a hypercall to hv_core_hypercall_fast(); exit if refused */
 };
 
 struct fake_step {
@@ -111,6 +128,10 @@ struct fake_step {
 #define FAKE_HC(n, ...)                                                                            \
 	{                                                                                          \
 		.kind = FAKE_STEP_HYPERCALL, .nr = (n), .args = { __VA_ARGS__ }                    \
+	}
+#define FAKE_FAST_HC(n, ...)                                                                       \
+	{                                                                                          \
+		.kind = FAKE_STEP_FAST_HC, .nr = (n), .args = { __VA_ARGS__ }                      \
 	}
 #define FAKE_EXC(vec, err, addr)                                                                   \
 	{                                                                                          \
@@ -156,6 +177,12 @@ const struct fake_set_reg *fake_set_reg_at(size_t i);
 /* The last value v's 'reg' was set to; false if it was not set. */
 bool fake_set_reg_last(const struct hv_port_vcpu *v, enum hv_port_reg reg, uint64_t *value);
 void fake_set_reg_clear(void);
+
+/* hv_port_vcpu_destroy() calls so far. */
+unsigned int fake_vcpu_destroy_count(void);
+/* FAKE_FAST_HC steps the core handled on its fast path, and those it refused. */
+unsigned int fake_fast_handled(void);
+unsigned int fake_fast_refused(void);
 
 /* The domains hv_port_vcpu_run() ran, in order: "a b a c ...", cut at 4 KiB. */
 const char *fake_run_log(void);

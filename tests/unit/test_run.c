@@ -5,7 +5,10 @@
  * verdict, crash policies (destroy, restart and its limit, keep), reboot,
  * round-robin turns, blocking with deadlines, guest timers and VIRQs, the
  * event upcall (also for a vCPU whose address space is not loaded), domain
- * consoles, stranded domains, accounting, and HV_CONFIG_F_NO_RUN.
+ * consoles, stranded domains, accounting, HV_CONFIG_F_NO_RUN, the hypercall
+ * fast path (what it handles and refuses, and that its results are the
+ * ordinary path's), and that the port forgets a domain's vCPUs and address
+ * space before its frames are freed or rebuilt.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -579,6 +582,353 @@ static void test_wallclock_config(void **state)
 	df_assert_console_has("hv: error: config: wallclock_nsec: 1000000000 is not below 10^9\n");
 }
 
+/*
+ * The hypercall fast path, offered from inside a run as a port's hypercall
+ * entry would (a CALL step runs inside hv_port_vcpu_run()).
+ */
+struct fast_try {
+	uint64_t nr;
+	uint64_t args[6];
+	uint64_t advance_ns; /* the clock moves on this much first */
+	bool want_handled;
+	bool handled;
+	int64_t result;
+};
+
+#define RESULT_UNTOUCHED INT64_C(0x5a5a5a5a5a5a5a5a)
+
+/* CALL step: offers t's hypercall to the fast path; it must not exit. */
+static void try_fast(struct hv_port_vcpu *p, void *arg)
+{
+	struct fast_try *t = arg;
+	unsigned int runs = fake_run_count();
+
+	(void)p;
+	fake_clock_advance(t->advance_ns);
+	t->result = RESULT_UNTOUCHED;
+	t->handled = hv_core_hypercall_fast(t->nr, t->args, &t->result);
+	assert_int_equal(t->handled, t->want_handled);
+	if (!t->handled) {
+		assert_int_equal(t->result, RESULT_UNTOUCHED);
+	}
+	assert_int_equal(fake_run_count(), runs);
+}
+
+/* CALL step: records the result register of the (ordinary) hypercall just made. */
+static void read_ret(struct hv_port_vcpu *p, void *arg)
+{
+	*(int64_t *)arg = (int64_t)fake_vcpu_get(p, HV_REG_RET);
+}
+
+static uint64_t features_fast, features_slow;
+
+/* CALL step: the feature words both paths wrote at SCRATCH + 64 and + 72. */
+static void read_features(struct hv_port_vcpu *p, void *arg)
+{
+	(void)arg;
+	assert_int_equal(fake_guest_read(fake_vcpu_root(p), SCRATCH + 64, &features_fast, 8), 0);
+	assert_int_equal(fake_guest_read(fake_vcpu_root(p), SCRATCH + 72, &features_slow, 8), 0);
+}
+
+static void test_fast_path_results_match_slow_path(void **state)
+{
+	static const struct hv_domain_config doms[] = {
+	        DOM("ctl", HV_DOMAIN_F_CONTROL, HV_CRASH_DESTROY),
+	};
+	static struct fast_try version = {.nr = HV_HC_VERSION, .want_handled = true};
+	static struct fast_try features = {
+	        .nr = HV_HC_FEATURES, .args = {SCRATCH + 64}, .want_handled = true};
+	static struct fast_try console = {
+	        .nr = HV_HC_CONSOLE_WRITE, .args = {SCRATCH, 5}, .want_handled = true};
+	static struct fast_try bad_buffer = {
+	        .nr = HV_HC_CONSOLE_WRITE, .args = {0x10, 4}, .want_handled = true};
+	static int64_t slow[4];
+	static const struct fake_step ctl[] = {
+	        FAKE_CALL(put_scratch, "fast\n"),
+	        FAKE_CALL(try_fast, &version),
+	        FAKE_HC(HV_HC_VERSION),
+	        FAKE_CALL(read_ret, &slow[0]),
+	        FAKE_CALL(try_fast, &features),
+	        FAKE_HC(HV_HC_FEATURES, SCRATCH + 72),
+	        FAKE_CALL(read_ret, &slow[1]),
+	        FAKE_CALL(read_features, NULL),
+	        FAKE_CALL(try_fast, &console),
+	        FAKE_HC(HV_HC_CONSOLE_WRITE, SCRATCH, 5),
+	        FAKE_CALL(read_ret, &slow[2]),
+	        FAKE_CALL(try_fast, &bad_buffer),
+	        FAKE_HC(HV_HC_CONSOLE_WRITE, 0x10, 4),
+	        FAKE_CALL(read_ret, &slow[3]),
+	        /* The port's side: handled without an exit, result in the register. */
+	        FAKE_FAST_HC(HV_HC_VERSION),
+	        FAKE_CALL(read_ret, &slow[0]),
+	        FAKE_POWEROFF,
+	};
+	struct hv_config cfg = config(doms, 1);
+
+	(void)state;
+	fake_script_set("ctl", ctl, sizeof(ctl) / sizeof(ctl[0]));
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	assert_int_equal(version.result, HV_ABI_VERSION);
+	assert_int_equal(slow[0], HV_ABI_VERSION);
+	assert_int_equal(features.result, 0);
+	assert_int_equal(slow[1], 0);
+	assert_int_equal(features_fast, HV_FEATURE_NX | HV_FEATURE_CONTROL);
+	assert_int_equal(features_fast, features_slow);
+	assert_int_equal(console.result, 5);
+	assert_int_equal(slow[2], 5);
+	assert_int_equal(bad_buffer.result, -HV_EFAULT);
+	assert_int_equal(slow[3], -HV_EFAULT);
+	df_assert_console_has("ctl: fast\nctl: fast\n");
+	assert_int_equal(fake_fast_handled(), 1);
+	assert_int_equal(fake_fast_refused(), 0);
+	/* One run, one per ordinary hypercall (they keep the slice), one for the poweroff. */
+	assert_int_equal(fake_run_count(), 5);
+	assert_verdict(true);
+}
+
+/* CALL step: every hypercall that is not a fast one is refused, with no effect at all. */
+static void try_refused(struct hv_port_vcpu *p, void *arg)
+{
+	static const struct fast_try calls[] = {
+	        {.nr = HV_HC_YIELD},
+	        {.nr = HV_HC_BLOCK},
+	        {.nr = HV_HC_BLOCK, .args = {LATER}},
+	        {.nr = HV_HC_SET_TIMER, .args = {LATER}},
+	        {.nr = HV_HC_SHUTDOWN, .args = {HV_SHUTDOWN_POWEROFF}},
+	        {.nr = HV_HC_SHUTDOWN, .args = {HV_SHUTDOWN_CRASH}},
+	        {.nr = HV_HC_IRET},
+	        {.nr = HV_HC_EVENT_OP, .args = {HV_EVENT_OP_SEND, HV_VIRQ_TIMER}},
+	        {.nr = HV_HC_SET_TRAP_TABLE, .args = {SCRATCH}},
+	        {.nr = HV_HC_SET_CALLBACKS, .args = {ENTRY, 0}},
+	        {.nr = HV_HC_STACK_SWITCH, .args = {0x405000}},
+	        {.nr = HV_HC_COUNT},
+	        {.nr = 63},
+	        {.nr = 64},
+	        {.nr = UINT64_C(1) << 32},
+	        {.nr = UINT64_MAX},
+	};
+	struct hv_vcpu *v = vcpu_of(p);
+
+	(void)arg;
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+		struct fast_try t = calls[i];
+
+		try_fast(p, &t);
+	}
+	assert_ptr_equal(hv_sched_running(), v);
+	assert_int_equal(v->state, HV_VCPU_RUNNING);
+	assert_int_equal(v->domain->state, HV_DOMAIN_RUNNING);
+	assert_int_equal(v->timer_deadline, 0);
+	assert_int_equal(v->trap_depth, 0);
+	assert_int_equal(v->domain->event_entry, 0);
+	assert_int_equal(v->domain->events_sent, 0);
+}
+
+static void test_fast_path_refuses_the_others(void **state)
+{
+	static const struct hv_domain_config doms[] = {DOM("f", 0, HV_CRASH_DESTROY)};
+	static const struct fake_step f[] = {
+	        FAKE_CALL(try_refused, NULL),
+	        /* Refused, so the port takes the ordinary exit: the yield happens once. */
+	        FAKE_FAST_HC(HV_HC_YIELD),
+	        FAKE_POWEROFF,
+	};
+	struct hv_config cfg = config(doms, 1);
+	int64_t result = RESULT_UNTOUCHED;
+	const uint64_t args[6] = {0};
+
+	(void)state;
+	/* Outside a run there is nothing to be fast for. */
+	assert_false(hv_core_hypercall_fast(HV_HC_VERSION, args, &result));
+	fake_script_set("f", f, 3);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	assert_int_equal(fake_fast_refused(), 1);
+	assert_int_equal(fake_fast_handled(), 0);
+	assert_string_equal(fake_run_log(), "f f");
+	assert_false(hv_core_hypercall_fast(HV_HC_VERSION, args, &result));
+	assert_int_equal(result, RESULT_UNTOUCHED);
+	assert_verdict(true);
+}
+
+static void test_fast_path_refuses_past_a_deadline(void **state)
+{
+	static const struct hv_domain_config doms[] = {DOM("f", 0, HV_CRASH_DESTROY)};
+	/* Slices of 1 ms. */
+	static struct fast_try in_slice = {.nr = HV_HC_VERSION, .want_handled = true};
+	static struct fast_try past_slice = {
+	        .nr = HV_HC_VERSION, .advance_ns = 2000000, .want_handled = false};
+	static struct fast_try new_slice = {.nr = HV_HC_VERSION, .want_handled = true};
+	static const struct fake_step f[] = {
+	        FAKE_CALL(try_fast, &in_slice),
+	        FAKE_CALL(try_fast, &past_slice),
+	        /* The port exits with it; the loop starts a new slice. */
+	        FAKE_HC(HV_HC_VERSION),
+	        FAKE_CALL(try_fast, &new_slice),
+	        FAKE_POWEROFF,
+	};
+	struct hv_config cfg = config(doms, 1);
+
+	(void)state;
+	fake_script_set("f", f, 5);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	assert_int_equal(new_slice.result, HV_ABI_VERSION);
+	assert_verdict(true);
+}
+
+static uint64_t timer_at;
+
+/* CALL step: what set_timer(now + 200 us) does; the next exit arms it. */
+static void set_timer_soon(struct hv_port_vcpu *p, void *arg)
+{
+	(void)arg;
+	timer_at = hv_port_time_ns() + 200000;
+	hv_sched_vcpu_set_timer(vcpu_of(p), timer_at);
+}
+
+/* CALL step: the guest timer is 50 us away, then 50 us past. */
+static void near_timer(struct hv_port_vcpu *p, void *arg)
+{
+	struct fast_try before = {.nr = HV_HC_VERSION, .want_handled = true};
+	struct fast_try after = {.nr = HV_HC_VERSION, .advance_ns = 100000};
+
+	(void)arg;
+	fake_clock_advance(timer_at - 50000 - hv_port_time_ns());
+	try_fast(p, &before);
+	try_fast(p, &after);
+}
+
+/* CALL step: as a guest's upcall does, clear upcall_pending. */
+static void clear_pending(struct hv_port_vcpu *p, void *arg)
+{
+	(void)arg;
+	vcpu_of(p)->info->upcall_pending = 0;
+}
+
+static void test_fast_path_refuses_past_a_timer_or_upcall(void **state)
+{
+	static const struct hv_domain_config doms[] = {DOM("f", 0, HV_CRASH_DESTROY)};
+	static struct fast_try pending = {.nr = HV_HC_VERSION, .want_handled = false};
+	static struct fast_try cleared = {.nr = HV_HC_VERSION, .want_handled = true};
+	static const struct fake_step f[] = {
+	        FAKE_CALL(set_timer_soon, NULL),
+	        FAKE_HC(HV_HC_VERSION),
+	        FAKE_CALL(near_timer, NULL),
+	        /* The exit expires the timer: HV_VIRQ_TIMER makes an upcall pending. */
+	        FAKE_HC(HV_HC_VERSION),
+	        FAKE_CALL(try_fast, &pending),
+	        FAKE_CALL(clear_pending, NULL),
+	        FAKE_CALL(try_fast, &cleared),
+	        FAKE_POWEROFF,
+	};
+	struct hv_config cfg = config(doms, 1);
+
+	(void)state;
+	cfg.tick_ns = 100000000; /* 100 ms slices: far longer than the guest timer */
+	fake_script_set("f", f, 8);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	assert_int_equal(hv_domain_get(0)->events_received, 1);
+	assert_verdict(true);
+}
+
+static uint64_t run_time_seen[2];
+
+/* CALL step: fast hypercalls publish the run time, which includes their own. */
+static void run_time_grows(struct hv_port_vcpu *p, void *arg)
+{
+	struct fast_try t = {.nr = HV_HC_VERSION, .want_handled = true};
+	const volatile struct hv_vcpu_info *info = vcpu_of(p)->info;
+
+	(void)arg;
+	try_fast(p, &t);
+	run_time_seen[0] = info->run_time_ns;
+	t.advance_ns = 100000;
+	try_fast(p, &t);
+	run_time_seen[1] = info->run_time_ns;
+}
+
+static void test_fast_path_counts_as_run_time(void **state)
+{
+	static const struct hv_domain_config doms[] = {DOM("f", 0, HV_CRASH_DESTROY)};
+	static const struct fake_step f[] = {FAKE_CALL(run_time_grows, NULL), FAKE_POWEROFF};
+	struct hv_config cfg = config(doms, 1);
+
+	(void)state;
+	fake_script_set("f", f, 2);
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	assert_true(run_time_seen[1] >= run_time_seen[0] + 100000);
+	/* One run: all of it, the fast hypercalls included, was the domain's. */
+	assert_int_equal(fake_run_count(), 1);
+	assert_true(hv_domain_get(0)->cpu_time_ns >= run_time_seen[1]);
+}
+
+/* Counts the port's destroy calls and checks each came before the frames went. */
+struct destroy_watch {
+	unsigned int vcpus;
+	unsigned int roots;
+	unsigned int early;
+};
+
+static void watch_destroy(const struct hv_port_vcpu *p, uint64_t root, void *arg)
+{
+	struct destroy_watch *w = arg;
+	const struct hv_domain *d = NULL;
+	const struct hv_frame *f;
+
+	if (p != NULL) {
+		d = vcpu_of((struct hv_port_vcpu *)p)->domain;
+		root = d->layout.root;
+		w->vcpus++;
+	} else {
+		for (hv_domid_t id = 0; id < HV_CONFIG_MAX_DOMAINS; id++) {
+			if (hv_domain_get(id) != NULL && hv_domain_get(id)->layout.root == root) {
+				d = hv_domain_get(id);
+			}
+		}
+		assert_non_null(d);
+		w->roots++;
+	}
+	/* Still the domain's, still its root page table: not released, freed or rebuilt. */
+	f = &hv_domain_mem()->frames[root / HV_PAGE_SIZE];
+	if (f->owner != d->id || f->type != HV_FRAME_L4) {
+		w->early++;
+	}
+}
+
+static void test_port_forgets_vcpus_and_address_spaces_first(void **state)
+{
+	static const struct hv_domain_config doms[] = {
+	        DOM("ctl", HV_DOMAIN_F_CONTROL, HV_CRASH_DESTROY),
+	        DOM("gone", 0, HV_CRASH_DESTROY),
+	        DOM("again", 0, HV_CRASH_RESTART),
+	        DOM("kept", 0, HV_CRASH_KEEP),
+	};
+	static const struct fake_step ctl[] = {FAKE_SPIN(3), FAKE_POWEROFF};
+	static const struct fake_step crash[] = {FAKE_EXC(13, 0, 0)};
+	static const struct fake_step again[] = {FAKE_EXC(13, 0, 0), FAKE_POWEROFF};
+	struct hv_config cfg = config(doms, 4);
+	struct destroy_watch w = {0};
+
+	(void)state;
+	fake_script_set("ctl", ctl, 2);
+	fake_script_set("gone", crash, 1);
+	fake_script_set("again", again, 2);
+	fake_script_set("kept", crash, 1);
+	fake_port_on_destroy(watch_destroy, &w);
+	/* The fake aborts if a root is rebuilt while loaded or a zeroed vCPU is left to it. */
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	df_assert_console_has("hv: domain 2 'again' restarted (1 of 3 in a row)\n");
+	df_assert_console_has("hv: domain 3 'kept' kept for inspection\n");
+	/* Each domain was stopped once, 'again' twice: all vCPU slots and the root. */
+	assert_int_equal(w.roots, 5);
+	assert_int_equal(w.vcpus, 5 * HV_DOMAIN_MAX_VCPUS);
+	assert_int_equal(w.early, 0);
+	assert_int_equal(fake_as_destroy_count(), 5);
+	assert_int_equal(fake_vcpu_destroy_count(), 5 * HV_DOMAIN_MAX_VCPUS);
+	/* Nothing of a destroyed domain is left loaded. */
+	assert_int_equal(fake_as_loaded(), 0);
+	assert_verdict(true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -601,6 +951,12 @@ int main(void)
 	        cmocka_unit_test_setup(test_control_hears_of_ends, setup),
 	        cmocka_unit_test_setup(test_no_run_flag, setup),
 	        cmocka_unit_test_setup(test_wallclock_config, setup),
+	        cmocka_unit_test_setup(test_fast_path_results_match_slow_path, setup),
+	        cmocka_unit_test_setup(test_fast_path_refuses_the_others, setup),
+	        cmocka_unit_test_setup(test_fast_path_refuses_past_a_deadline, setup),
+	        cmocka_unit_test_setup(test_fast_path_refuses_past_a_timer_or_upcall, setup),
+	        cmocka_unit_test_setup(test_fast_path_counts_as_run_time, setup),
+	        cmocka_unit_test_setup(test_port_forgets_vcpus_and_address_spaces_first, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

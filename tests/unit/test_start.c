@@ -140,7 +140,7 @@ static void test_report_machine(void **state)
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_PASS);
 	snprintf(want, sizeof(want), "hv: libhv %s, appliance 'unit'\n", hv_version());
 	assert_console_has(want);
-	assert_console_has("hv: port fake (interface 2), cpu 'host'\n");
+	assert_console_has("hv: port fake (interface 3), cpu 'host'\n");
 	assert_console_has("hv: cpu features: nx\n");
 	assert_console_has("hv: clock 1000000000 Hz, timer fake\n");
 	assert_console_has("hv: booted by fake, command line ''\n");

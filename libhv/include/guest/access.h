@@ -7,9 +7,10 @@
  *
  * A copy is refused before the port is asked when:
  *   - the vCPU is not the one whose address space is loaded (the port
- *     copies in the address space of the vCPU that last exited
- *     hv_port_vcpu_run(); the run loop records it with
- *     hv_guest_set_current()) — a core bug, reported as an error;
+ *     copies in the address space of the vCPU hv_port_vcpu_run() was last
+ *     called for; the run loop records it with hv_guest_set_current()
+ *     before each run, so it is also right inside the hypercall fast path)
+ *     — a core bug, reported as an error;
  *   - the length exceeds HV_GUEST_COPY_MAX (-HV_E2BIG);
  *   - the range starts in the first page (NULL pointers), wraps around, or
  *     does not lie wholly below hv_port_guest_va_limit() (-HV_EFAULT).

@@ -10,6 +10,7 @@
 #ifndef HV_HYPERCALL_HYPERCALL_H
 #define HV_HYPERCALL_HYPERCALL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <hv/port.h>
@@ -18,6 +19,29 @@ struct hv_vcpu;
 
 /* Handles an HV_EXIT_HYPERCALL of v. */
 void hv_hypercall_dispatch(struct hv_vcpu *v, const struct hv_exit *exit);
+
+/*
+ * The hypercalls the fast path may handle (hv_core_hypercall_fast()) are
+ * HV_CORE_HYPERCALL_FAST_SET, defined in the port interface so that ports
+ * can skip the call for the others. Their handlers only answer, copy to or
+ * from the caller's memory, or write its console. They never block, yield,
+ * end or restart the domain, raise an event, touch a timer or the
+ * scheduler, or reload registers, so running one changes nothing the run
+ * loop would look at after the exit. event_op is not one: sending an event
+ * to oneself makes an upcall due, which only the run loop delivers.
+ */
+
+/* True if hypercall 'nr' is one of HV_CORE_HYPERCALL_FAST_SET. */
+static inline bool hv_hypercall_is_fast(uint64_t nr)
+{
+	return nr < 64 && ((HV_CORE_HYPERCALL_FAST_SET >> nr) & 1) != 0;
+}
+
+/*
+ * Runs fast hypercall 'nr' of v (hv_hypercall_is_fast(nr)) and returns its
+ * result, which the caller gives the guest.
+ */
+int64_t hv_hypercall_fast(struct hv_vcpu *v, uint64_t nr, const uint64_t *args);
 
 /* The handlers, one per HV_HC_*; 'args' has six entries. */
 int64_t hv_hypercall_version(struct hv_vcpu *v, const uint64_t *args);
