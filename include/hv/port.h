@@ -414,14 +414,20 @@ void hv_core_timer_interrupt(void);
  * returns true only when that changes nothing about scheduling or the
  * guest's registers: a hypercall that cannot block, yield, end or restart
  * the domain, raise an event, set a timer or reload registers, made while
- * no deadline the core armed the timer for has passed, no event upcall is
- * pending for the vCPU and the core did not run it only to make it exit at
- * once. The port then puts @p *result
- * in the guest's result register and resumes the guest at the instruction
- * after the hypercall, as if hv_port_vcpu_run() had returned and been
- * called again. Otherwise the core does nothing at all and returns false,
- * and the port takes the ordinary exit: the hypercall is then dispatched
- * once, by the run loop.
+ * no event upcall is pending for the vCPU and the core did not run it
+ * only to make it exit at once. The port then puts @p *result in the
+ * guest's result register and resumes the guest at the instruction after
+ * the hypercall, as if hv_port_vcpu_run() had returned and been called
+ * again. Otherwise the core does nothing at all and returns false, and the
+ * port takes the ordinary exit: the hypercall is then dispatched once, by
+ * the run loop.
+ *
+ * The core does not read the clock here: a deadline it armed the timer for
+ * may have passed. The port must then take that timer interrupt as it
+ * returns to the guest (it does, if it resumes the guest with interrupts
+ * enabled), so that the run ends and the core handles the deadline. The
+ * registers the guest ABI lets a hypercall clobber may come back zeroed,
+ * but never with what the call left in them.
  *
  * The time spent here counts as the vCPU's run time: the run has not ended.
  * A port that never calls this is correct, only slower; one that calls it

@@ -587,6 +587,7 @@ static int build(struct builder *b)
 
 int hv_domain_build(struct hv_domain *d)
 {
+	struct hv_port_time_scale now;
 	struct builder b;
 	int rc;
 
@@ -601,13 +602,14 @@ int hv_domain_build(struct hv_domain *d)
 		return rc;
 	}
 	hv_time_publish_wallclock(d);
+	hv_port_time_scale(&now);
 	for (uint32_t i = 0; i < d->vcpu_count; i++) {
 		struct hv_vcpu *v = &d->vcpus[i];
 
 		v->info = &d->shared->vcpu[i];
 		/* Events start masked, as interrupts do on a real CPU. */
 		v->info->upcall_mask = 1;
-		hv_time_publish(v);
+		hv_time_publish(v, &now);
 	}
 	hv_port_vcpu_init(&d->vcpus[0].port, d->layout.root, d->layout.entry, d->layout.stack_top,
 	                  d->layout.start_info);

@@ -16,7 +16,7 @@
  *     none runnable: wait for the next deadline (hv_port_cpu_wait()); if
  *       there is none, nothing can ever wake the domains left: strand them
  *     enter the event upcall if one is due
- *     publish its time, arm the timer, hv_port_vcpu_run(), account
+ *     arm the timer, publish its time, hv_port_vcpu_run(), account
  *     handle the exit: hypercall, exception, interrupt
  *
  * Timers are multiplexed on the port's single one-shot timer: before a
@@ -35,24 +35,28 @@
  * only those that change nothing the loop looks at after an exit
  * (HV_CORE_HYPERCALL_FAST_SET: no blocking, yielding, ending, events,
  * timers or register reloads), and only while the exit would lead straight
- * back into the same vCPU with nothing more to do than publish its run
- * time:
- *   - no deadline the timer was armed for has passed, so no timer would
- *     expire and the slice goes on (checked at each call);
+ * back into the same vCPU with nothing more to do:
  *   - no upcall is pending (checked at each call): the loop would enter
  *     it, and a guest that unmasks events makes a hypercall for exactly
  *     that;
- *   - not a kick: the vCPU must exit at once (fast_until = 0, as outside
- *     a run);
- *   - the time record is intact: the loop repairs it before every run. A
- *     guest that scribbles on its own record during the run, against the
- *     ABI, has it repaired at its next exit rather than its next
- *     hypercall; that concerns only itself.
- * It then publishes the vCPU's run time, as the loop does before every
- * run, and calls the handler; otherwise it touches nothing and the port
- * takes the ordinary exit. The decision comes before any work, so a
- * hypercall is never run twice. The time spent in the fast path is part of
- * the run, and so counts as the vCPU's (and its domain's) run time.
+ *   - not a kick: the vCPU must exit at once (the gate is closed, as
+ *     outside a run).
+ * Deadlines need no check. The port timer is armed, before the run, for
+ * the earliest of them (slice end, guest timers, block deadlines), and a
+ * fast hypercall adds or moves none. Once that deadline has passed, the
+ * timer interrupt is pending: the port returns to the guest with
+ * interrupts enabled (x86: sysretq restores the guest's IF), so it is
+ * taken at once, the vCPU exits to the loop, and the loop handles the
+ * deadline. A fast hypercall that starts just after the deadline only
+ * delays that by its own length.
+ * Nothing is published either: the loop publishes the vCPU's run time and
+ * the cycle count when it resumes (run_tsc_timestamp), and the guest
+ * extrapolates from there with the TSC, fast hypercalls included. The
+ * time spent in the fast path is part of the run: the loop accounts it to
+ * the vCPU (and its domain) after the exit, with the rest of the run. A
+ * guest that scribbles on its own time record during the run, against the
+ * ABI, has it repaired at its next exit; that concerns only itself.
+ * The decision comes before any work, so a hypercall is never run twice.
  *
  * Invariant: only `running` is in state RUNNING; every RUNNABLE or
  * RUNNING vCPU is known to the module as runnable (woken, not slept).
@@ -91,12 +95,14 @@ static struct hv_vcpu *published;
 static uint64_t slice_end;
 static bool repick;
 /*
- * While `running` is inside hv_port_vcpu_run(): the deadline the timer was
- * armed for (the fast path's limit; 0 for a kick, and outside a run, which
- * refuses every call) and when the run began.
+ * What the fast path checks before it handles a hypercall of `running`:
+ * while `running` is inside hv_port_vcpu_run(), its upcall_pending byte
+ * (set: the loop must deliver the upcall first); for a kick and outside a
+ * run, fast_closed, which is never 0, so every call is refused. One load
+ * and one test, with nothing to check for NULL.
  */
-static uint64_t fast_until;
-static uint64_t run_start;
+static const uint8_t fast_closed = 1;
+static const uint8_t *fast_gate = &fast_closed;
 
 static const char *missing_hook(const struct hv_sched_ops *ops)
 {
@@ -426,6 +432,7 @@ void hv_sched_run(void)
 {
 	for (;;) {
 		uint64_t now = hv_port_time_ns();
+		struct hv_port_time_scale clock;
 		struct hv_exit exit;
 		struct hv_vcpu *v;
 		uint64_t deadline;
@@ -449,25 +456,30 @@ void hv_sched_run(void)
 		if (!prepare(v, &kick)) {
 			continue;
 		}
-		/* The record stays valid while the clock's scale does: refresh it
-		 * on a switch and after interrupts, not on every hypercall. */
-		if (v != published || v->info == NULL || stale_record(v)) {
-			hv_time_publish(v);
-			published = v;
-		} else {
-			hv_time_publish_run_time(v);
-		}
+		/* The fast path relies on this: the timer ends the run at the deadline. */
 		deadline = slice_end < timer_next ? slice_end : timer_next;
 		arm(kick ? now : deadline);
 		/* A kick must exit at once: no fast path. */
-		fast_until = kick ? 0 : deadline;
+		fast_gate = kick || v->info == NULL ? &fast_closed : &v->info->upcall_pending;
 		/* From here on v's address space is the port's current one. */
 		hv_guest_set_current(v);
-		run_start = hv_port_time_ns();
+		/*
+		 * The run starts now: its virtual time goes on from here, at this
+		 * cycle count. The rest of the record stays valid while the
+		 * clock's scale does: refresh it on a switch and after interrupts,
+		 * not on every hypercall.
+		 */
+		hv_port_time_scale(&clock);
+		if (v != published || v->info == NULL || stale_record(v)) {
+			hv_time_publish(v, &clock);
+			published = v;
+		} else {
+			hv_time_publish_run_time(v, clock.cycles);
+		}
 		exit = (struct hv_exit){.reason = 0};
 		hv_port_vcpu_run(&v->port, &exit);
-		fast_until = 0;
-		ran = hv_port_time_ns() - run_start;
+		fast_gate = &fast_closed;
+		ran = hv_port_time_ns() - clock.ns;
 		v->run_time_ns += ran;
 		v->domain->cpu_time_ns += ran;
 		if (exit.reason == HV_EXIT_INTERRUPT) {
@@ -482,31 +494,26 @@ void hv_sched_run(void)
 	timer_next = 0;
 	timer_armed = 0;
 	published = NULL;
-	fast_until = 0;
+	fast_gate = &fast_closed;
 }
 
 bool hv_core_hypercall_fast(uint64_t nr, const uint64_t *args, int64_t *result)
 {
-	volatile struct hv_vcpu_info *info;
-	struct hv_vcpu *v;
-	uint64_t now;
+	int64_t (*handler)(struct hv_vcpu *, const uint64_t *);
 
-	/* Decide before doing anything: a refused call is dispatched after the exit. */
-	if (!hv_hypercall_is_fast(nr)) {
+	/*
+	 * Decide before doing anything: a refused call is dispatched after the
+	 * exit. The gate needs no volatile: it is read once per call. The
+	 * hints keep GCC from setting up a refusal before the tests.
+	 */
+	if (__builtin_expect(nr >= HV_HC_COUNT, 0)) {
 		return false;
 	}
-	now = hv_port_time_ns();
-	if (now >= fast_until) {
+	handler = hv_hypercall_fast_table[nr];
+	if (__builtin_expect(handler == NULL || *fast_gate != 0, 0)) {
 		return false;
 	}
-	/* fast_until is not 0: `running` is the vCPU in the port. */
-	v = running;
-	info = v->info;
-	if (info == NULL || info->upcall_pending != 0) {
-		return false;
-	}
-	/* What hv_time_publish_run_time() would do before the next run. */
-	info->run_time_ns = v->run_time_ns + (now - run_start);
-	*result = hv_hypercall_fast(v, nr, args);
+	/* The gate is open: `running` is the vCPU in the port. */
+	*result = handler(running, args);
 	return true;
 }

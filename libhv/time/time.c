@@ -6,6 +6,11 @@
  * record and makes it even again. The stores are ordered for a reader on
  * another CPU with release fences; on one CPU the guest never runs during
  * an update anyway.
+ *
+ * Virtual time is published the same way, with the cycle count at which
+ * the vCPU resumes: the guest extrapolates it with the TSC while it runs,
+ * so the hypervisor writes nothing while the vCPU runs, not even in a
+ * fast hypercall.
  */
 #include <hv/port.h>
 
@@ -34,31 +39,40 @@ void hv_time_publish_wallclock(struct hv_domain *d)
 	sh->wc_version = version + 1;
 }
 
-void hv_time_publish_run_time(struct hv_vcpu *v)
-{
-	if (v->info != NULL) {
-		((volatile struct hv_vcpu_info *)v->info)->run_time_ns = v->run_time_ns;
-	}
-}
-
-void hv_time_publish(struct hv_vcpu *v)
+void hv_time_publish_run_time(struct hv_vcpu *v, uint64_t cycles)
 {
 	volatile struct hv_vcpu_info *info = v->info;
-	struct hv_port_time_scale scale;
 	uint32_t version;
 
 	if (info == NULL) {
 		return;
 	}
-	hv_port_time_scale(&scale);
 	version = info->time.version | 1u;
 	info->time.version = version;
 	__atomic_thread_fence(__ATOMIC_RELEASE);
-	info->time.tsc_timestamp = scale.cycles;
-	info->time.system_time_ns = scale.ns;
-	info->time.tsc_to_system_mul = scale.mul;
-	info->time.tsc_shift = scale.shift;
 	info->run_time_ns = v->run_time_ns;
+	info->run_tsc_timestamp = cycles;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	info->time.version = version + 1;
+}
+
+void hv_time_publish(struct hv_vcpu *v, const struct hv_port_time_scale *now)
+{
+	volatile struct hv_vcpu_info *info = v->info;
+	uint32_t version;
+
+	if (info == NULL) {
+		return;
+	}
+	version = info->time.version | 1u;
+	info->time.version = version;
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	info->time.tsc_timestamp = now->cycles;
+	info->time.system_time_ns = now->ns;
+	info->time.tsc_to_system_mul = now->mul;
+	info->time.tsc_shift = now->shift;
+	info->run_time_ns = v->run_time_ns;
+	info->run_tsc_timestamp = now->cycles;
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	info->time.version = version + 1;
 }

@@ -41,19 +41,26 @@
  * Hypercalls first try the core's fast path, hv_core_hypercall_fast(),
  * without leaving hv_port_vcpu_run(): the syscall entry moves to the
  * hypervisor stack below host_rsp (free: the caller's frames lie above it)
- * and pushes only what a C call would destroy and the guest must get back:
- * rcx and r11 (its rip and rflags), the six argument registers, which are
- * also the argument array, and rax, which is the result slot. The guest's
- * rbx, rbp and r12-r15 are callee-saved and survive the call; its rsp stays
- * in the per-CPU scratch slot, which nothing else uses meanwhile.
- * Interrupts stay off throughout (SFMASK), and DF and AC are clear as C
- * expects. If the core handled the call, the registers come back with the
- * result in rax and sysretq returns to the guest; otherwise they come back
- * unchanged and the entry goes on with the full exit below, so the core
- * dispatches the hypercall once. Numbers outside HV_CORE_HYPERCALL_FAST_SET
- * (which the core would refuse), and a syscall whose return address is
- * outside the guest half (sysretq could not return there), go straight to
- * the full exit.
+ * and pushes what a C call would destroy and the guest must get back, rcx
+ * and r11 (its rip and rflags), the six argument registers, which form
+ * the argument array, and rax, the result slot. The guest's rbx, rbp and
+ * r12-r15 are callee-saved and survive the call; its rsp stays in the
+ * per-CPU scratch slot, which nothing else uses meanwhile. Interrupts stay
+ * off throughout (SFMASK), and DF and AC are clear as C expects. If the
+ * core handled the call, sysretq returns to the guest with the result in
+ * rax. The guest ABI lets a hypercall clobber the argument registers, so
+ * they are not popped back: they are zeroed instead, as they hold whatever
+ * the C call left there (hypervisor pointers, among others), and no other
+ * register does (rax is the result, rcx and r11 are popped, the rest are
+ * callee-saved, and the hypervisor never touches the FPU). sysretq sets
+ * the guest's IF again, so a timer interrupt that became due meanwhile is
+ * taken at once, and the core relies on that: it does not look at the
+ * clock. If the core refused, the registers are popped unchanged and the
+ * entry goes on with the full exit below, so the core dispatches the
+ * hypercall once. Numbers outside HV_CORE_HYPERCALL_FAST_SET (which the
+ * core would refuse), and a syscall whose return address is outside the
+ * guest half (sysretq could not return there), go straight to the full
+ * exit.
  *
  * The full hypercall exit (the rest of x86_syscall_entry to the final ret)
  * is kept short too: no call into C, no CR3 or FPU work unless the vCPU
@@ -160,35 +167,43 @@ x86_syscall_entry:
 	jae .Lsyscall_exit
 	/* The fast path: host_rsp is 8 mod 16, so nine pushes align the call. */
 	movq %gs:X86_PCPU_HOST_RSP, %rsp
-	pushq %rcx
-	pushq %r11
 	pushq %r9                      /* args[5] */
 	pushq %r8
 	pushq %r10
 	pushq %rdx
 	pushq %rsi
 	pushq %rdi                     /* args[0] */
+	pushq %r11
+	pushq %rcx
 	pushq %rax                     /* nr; the result if handled */
 	movq %rax, %rdi
-	leaq 8(%rsp), %rsi
+	leaq 24(%rsp), %rsi
 	movq %rsp, %rdx
 	call hv_core_hypercall_fast
 	testb %al, %al
 	/* pop leaves the flags alone. */
 	popq %rax
+	popq %rcx
+	popq %r11
+	jz .Lfast_refused
+	/* Clobbered by the ABI: nothing of the C call's may reach the guest. */
+	xorl %edi, %edi
+	xorl %esi, %esi
+	xorl %edx, %edx
+	xorl %r10d, %r10d
+	xorl %r8d, %r8d
+	xorl %r9d, %r9d
+	movq %gs:X86_PCPU_SCRATCH, %rsp
+	swapgs
+	sysretq
+
+.Lfast_refused:
 	popq %rdi
 	popq %rsi
 	popq %rdx
 	popq %r10
 	popq %r8
 	popq %r9
-	popq %r11
-	popq %rcx
-	jz .Lsyscall_exit
-	movq %gs:X86_PCPU_SCRATCH, %rsp
-	swapgs
-	sysretq
-
 	/* The full exit: save the guest into its vCPU and leave hv_port_vcpu_run(). */
 .Lsyscall_exit:
 	movq %gs:X86_PCPU_SYSCALL_RSP, %rsp

@@ -179,12 +179,12 @@ HVG_TEST(free_memory_writable)
 HVG_TEST(shared_info_writable)
 {
 	struct hv_shared_info *sh = hvg_shared_info();
-	uint64_t old = sh->vcpu[0].pad2;
+	uint32_t old = sh->vcpu[0].time.pad0;
 
 	/* A field no one else uses: written and read back. */
-	*(volatile uint64_t *)&sh->vcpu[0].pad2 = 0x1234;
-	HVG_CHECK_EQ(*(volatile uint64_t *)&sh->vcpu[0].pad2, 0x1234);
-	*(volatile uint64_t *)&sh->vcpu[0].pad2 = old;
+	*(volatile uint32_t *)&sh->vcpu[0].time.pad0 = 0x1234;
+	HVG_CHECK_EQ(*(volatile uint32_t *)&sh->vcpu[0].time.pad0, 0x1234);
+	*(volatile uint32_t *)&sh->vcpu[0].time.pad0 = old;
 }
 
 HVG_TEST(read_only_pages)

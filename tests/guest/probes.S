@@ -115,7 +115,10 @@ tg_rsp_zero_ud2_insn:
  * (rax = ~0 for an int3 instead), and returns a bit mask of the registers
  * that came back changed: bit 0 rbx, 1 rbp, 2 rdx, 3 rsi, 4 rdi, 5 r8,
  * 6 r9, 7 r10, 8 r12, 9 r13, 10 r14, 11 r15, 12 rsp. For int3 rax, rcx and
- * r11 must survive too: bit 13 rax, 14 rcx, 15 r11.
+ * r11 must survive too: bit 13 rax, 14 rcx, 15 r11. The values the
+ * argument registers came back with are left in tg_regs_args[], in ABI
+ * order (rdi, rsi, rdx, r10, r8, r9). probes.h's TG_PAT(n) is PAT(n)
+ * below: rdx gets PAT(3), rsi 4, rdi 5, r8 6, r9 7 and r10 8.
  */
 #define PAT(n) $(0x5a5a000000000000 + (n) * 0x0101010101)
 	PROBE	tg_regs_across
@@ -157,6 +160,12 @@ tg_regs_int3_after:
 	movq	%r11, saved_r11(%rip)
 2:	/* Collect the differences in rax. */
 	movq	%rsp, saved_rsp2(%rip)
+	movq	%rdi, tg_regs_args(%rip)
+	movq	%rsi, tg_regs_args + 8(%rip)
+	movq	%rdx, tg_regs_args + 16(%rip)
+	movq	%r10, tg_regs_args + 24(%rip)
+	movq	%r8, tg_regs_args + 32(%rip)
+	movq	%r9, tg_regs_args + 40(%rip)
 	xorl	%eax, %eax
 	movabsq	PAT(1), %rcx
 	cmpq	%rcx, %rbx
@@ -213,5 +222,7 @@ saved_nr:	.quad 0
 saved_rax:	.quad 0
 saved_rcx:	.quad 0
 saved_r11:	.quad 0
+	.globl	tg_regs_args
+tg_regs_args:	.quad 0, 0, 0, 0, 0, 0
 
 	.section .note.GNU-stack, "", @progbits

@@ -22,6 +22,10 @@ void tg_mov_cr3(void);
 _Noreturn void tg_rsp_zero_ud2(void);
 _Noreturn void tg_rsp_set_ud2(uint64_t rsp);
 uint64_t tg_regs_across(uint64_t nr);
+/* What the argument registers held after tg_regs_across(), in ABI order. */
+extern uint64_t tg_regs_args[6];
+/* The pattern tg_regs_across() loads into a register (see probes.S). */
+#define TG_PAT(n) (0x5a5a000000000000ull + (n)*0x0101010101ull)
 
 /* Labels inside the probes: where each one's instruction is. */
 extern const char tg_read8_insn[], tg_write8_insn[], tg_ud2_insn[], tg_int3_after[];

@@ -928,6 +928,11 @@ void hv_port_vcpu_run(struct hv_port_vcpu *v, struct hv_exit *exit)
 			if (hv_core_hypercall_fast(step->nr, step->args, &fast_result)) {
 				fast_handled++;
 				f->regs[HV_REG_RET] = (uint64_t)fast_result;
+				/* Back in the guest with interrupts on: a due timer fires. */
+				if (armed && timer_working && clock_ns >= deadline) {
+					take_timer(exit);
+					return;
+				}
 				continue;
 			}
 			/* Refused: the ordinary exit. */

@@ -113,7 +113,8 @@ enum fake_step_kind {
 	FAKE_STEP_INTERRUPT,     /* exit with an unrelated interrupt */
 	FAKE_STEP_SPIN,          /* compute until the timer fires, then exit with it */
 	FAKE_STEP_CALL,          /* call fn(vcpu, arg) and go on with the next step */
-	FAKE_STEP_FAST_HC, /* offer a hypercall to hv_core_hypercall_fast(); exit if refused */
+	FAKE_STEP_FAST_HC,       /* offer a hypercall to hv_core_hypercall_fast(); exit if refused,
+	                          * or after it if the timer is due by then */
 };
 
 struct fake_step {

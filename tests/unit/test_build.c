@@ -242,17 +242,30 @@ static void test_time_publish_version(void **state)
 	struct hv_domain *d = df_create("g", 2u << 20, HV_CRASH_DESTROY, 0);
 	struct hv_vcpu *v = &d->vcpus[0];
 	uint32_t before = v->info->time.version;
+	struct hv_port_time_scale now;
 
 	(void)state;
 	/* A guest that left the version odd does not make it stay odd. */
 	v->info->time.version = 41;
 	v->run_time_ns = 777;
-	hv_time_publish(v);
+	hv_port_time_scale(&now);
+	now.cycles = 5555;
+	hv_time_publish(v, &now);
 	assert_int_equal(v->info->time.version, 42);
+	assert_int_equal(v->info->time.tsc_timestamp, 5555);
 	assert_int_equal(v->info->run_time_ns, 777);
-	hv_time_publish(v);
+	assert_int_equal(v->info->run_tsc_timestamp, 5555);
+	hv_time_publish(v, &now);
 	assert_int_equal(v->info->time.version, 44);
 	assert_true(before % 2 == 0);
+	/* Virtual time alone: under the same version protocol. */
+	v->info->time.version = 45;
+	v->run_time_ns = 888;
+	hv_time_publish_run_time(v, 6666);
+	assert_int_equal(v->info->time.version, 46);
+	assert_int_equal(v->info->run_time_ns, 888);
+	assert_int_equal(v->info->run_tsc_timestamp, 6666);
+	assert_int_equal(v->info->time.tsc_timestamp, 5555);
 }
 
 /* Two segments sharing a page: one page, with both contents and both permissions. */

@@ -171,6 +171,7 @@ static void test_upcall_bad_stack_crashes(void **state)
 static void test_guest_garbage_in_shared_page(void **state)
 {
 	struct hv_shared_info *sh = dom->shared;
+	struct hv_port_time_scale now;
 
 	(void)state;
 	memset(sh, 0xff, sizeof(*sh));
@@ -178,7 +179,10 @@ static void test_guest_garbage_in_shared_page(void **state)
 	assert_int_equal(hv_event_unmask(vcpu, 1023), 0);
 	assert_true(hv_event_upcall_pending(vcpu));
 	assert_false(hv_event_upcall_due(vcpu));
-	hv_time_publish(vcpu);
+	hv_port_time_scale(&now);
+	hv_time_publish(vcpu, &now);
+	assert_int_equal(sh->vcpu[0].time.version % 2, 0);
+	hv_time_publish_run_time(vcpu, now.cycles);
 	assert_int_equal(sh->vcpu[0].time.version % 2, 0);
 	hv_time_publish_wallclock(dom);
 	assert_int_equal(sh->wc_version % 2, 0);

@@ -3,7 +3,8 @@
  * Unit tests of hypercall dispatch and every handler (libhv/hypercall/),
  * each with good and bad arguments, on a real domain in fake RAM: the
  * result is what the dispatcher put in the guest's result register. Bad
- * arguments return an error and change nothing.
+ * arguments return an error and change nothing. Also the fast path's
+ * handler table against the fast set.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include "domain_fixture.h"
 #include "event/event.h"
+#include "hypercall/hypercall.h"
 
 static struct hv_domain *dom;
 static struct hv_vcpu *vcpu;
@@ -45,6 +47,23 @@ static void test_unknown_numbers(void **state)
 		assert_int_equal(df_hypercall(vcpu, bad[i], 1, 2, 3), -HV_ENOSYS);
 	}
 	assert_int_equal(dom->state, HV_DOMAIN_RUNNING);
+}
+
+/* The fast path's table has a handler exactly for the numbers of the fast set, the same one. */
+static void test_fast_table_is_the_fast_set(void **state)
+{
+	(void)state;
+	for (uint64_t nr = 0; nr < 64; nr++) {
+		bool fast = ((HV_CORE_HYPERCALL_FAST_SET >> nr) & 1) != 0;
+
+		assert_true(!fast || nr < HV_HC_COUNT);
+		if (nr < HV_HC_COUNT) {
+			assert_int_equal(hv_hypercall_fast_table[nr] != NULL, fast);
+		}
+	}
+	assert_ptr_equal(hv_hypercall_fast_table[HV_HC_VERSION], hv_hypercall_version);
+	assert_ptr_equal(hv_hypercall_fast_table[HV_HC_CONSOLE_WRITE], hv_hypercall_console_write);
+	assert_ptr_equal(hv_hypercall_fast_table[HV_HC_FEATURES], hv_hypercall_features);
 }
 
 static void test_version_and_features(void **state)
@@ -321,6 +340,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test_setup(test_unknown_numbers, setup),
+	        cmocka_unit_test_setup(test_fast_table_is_the_fast_set, setup),
 	        cmocka_unit_test_setup(test_version_and_features, setup),
 	        cmocka_unit_test_setup(test_console_write, setup),
 	        cmocka_unit_test_setup(test_console_write_limits, setup),

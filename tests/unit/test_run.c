@@ -6,9 +6,11 @@
  * round-robin turns, blocking with deadlines, guest timers and VIRQs, the
  * event upcall (also for a vCPU whose address space is not loaded), domain
  * consoles, stranded domains, accounting, HV_CONFIG_F_NO_RUN, the hypercall
- * fast path (what it handles and refuses, and that its results are the
- * ordinary path's), and that the port forgets a domain's vCPUs and address
- * space before its frames are freed or rebuilt.
+ * fast path (what it handles and refuses, that its results are the
+ * ordinary path's, that a deadline passed meanwhile is handled at the next
+ * exit, and that virtual time counts it without its publishing anything),
+ * and that the port forgets a domain's vCPUs and address space before its
+ * frames are freed or rebuilt.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -750,28 +752,55 @@ static void test_fast_path_refuses_the_others(void **state)
 	assert_verdict(true);
 }
 
-static void test_fast_path_refuses_past_a_deadline(void **state)
+static unsigned int fired_before;
+
+/* CALL step: remembers how often the timer has fired so far. */
+static void note_timer(struct hv_port_vcpu *p, void *arg)
+{
+	(void)p;
+	(void)arg;
+	fired_before = fake_timer_fired();
+}
+
+/* CALL step, in the run after the fast hypercall: the timer ended the one before. */
+static void check_timer_ended_run(struct hv_port_vcpu *p, void *arg)
+{
+	(void)p;
+	(void)arg;
+	assert_int_equal(fake_timer_fired(), fired_before + 1);
+	assert_int_equal(fake_run_count(), 2);
+}
+
+static void test_fast_path_past_a_deadline_exits_after(void **state)
 {
 	static const struct hv_domain_config doms[] = {DOM("f", 0, HV_CRASH_DESTROY)};
 	/* Slices of 1 ms. */
 	static struct fast_try in_slice = {.nr = HV_HC_VERSION, .want_handled = true};
 	static struct fast_try past_slice = {
-	        .nr = HV_HC_VERSION, .advance_ns = 2000000, .want_handled = false};
+	        .nr = HV_HC_VERSION, .advance_ns = 2000000, .want_handled = true};
 	static struct fast_try new_slice = {.nr = HV_HC_VERSION, .want_handled = true};
 	static const struct fake_step f[] = {
+	        FAKE_CALL(note_timer, NULL),
 	        FAKE_CALL(try_fast, &in_slice),
+	        /* The slice has ended: the core does not look, the call is handled. */
 	        FAKE_CALL(try_fast, &past_slice),
-	        /* The port exits with it; the loop starts a new slice. */
-	        FAKE_HC(HV_HC_VERSION),
+	        /* The port's side: handled, and the due timer fires on the way back. */
+	        FAKE_FAST_HC(HV_HC_VERSION),
+	        /* The loop handled the slice end and ran the vCPU again. */
+	        FAKE_CALL(check_timer_ended_run, NULL),
 	        FAKE_CALL(try_fast, &new_slice),
 	        FAKE_POWEROFF,
 	};
 	struct hv_config cfg = config(doms, 1);
 
 	(void)state;
-	fake_script_set("f", f, 5);
+	fake_script_set("f", f, sizeof(f) / sizeof(f[0]));
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	assert_int_equal(past_slice.result, HV_ABI_VERSION);
 	assert_int_equal(new_slice.result, HV_ABI_VERSION);
+	assert_int_equal(fake_fast_handled(), 1);
+	assert_int_equal(fake_fast_refused(), 0);
+	assert_string_equal(fake_run_log(), "f f");
 	assert_verdict(true);
 }
 
@@ -785,11 +814,14 @@ static void set_timer_soon(struct hv_port_vcpu *p, void *arg)
 	hv_sched_vcpu_set_timer(vcpu_of(p), timer_at);
 }
 
-/* CALL step: the guest timer is 50 us away, then 50 us past. */
+/*
+ * CALL step: the guest timer is 50 us away, then 50 us past: handled both
+ * times (the timer interrupt, due by then, ends the run on a real port).
+ */
 static void near_timer(struct hv_port_vcpu *p, void *arg)
 {
 	struct fast_try before = {.nr = HV_HC_VERSION, .want_handled = true};
-	struct fast_try after = {.nr = HV_HC_VERSION, .advance_ns = 100000};
+	struct fast_try after = {.nr = HV_HC_VERSION, .advance_ns = 100000, .want_handled = true};
 
 	(void)arg;
 	fake_clock_advance(timer_at - 50000 - hv_port_time_ns());
@@ -804,7 +836,7 @@ static void clear_pending(struct hv_port_vcpu *p, void *arg)
 	vcpu_of(p)->info->upcall_pending = 0;
 }
 
-static void test_fast_path_refuses_past_a_timer_or_upcall(void **state)
+static void test_fast_path_guest_timer_and_upcall(void **state)
 {
 	static const struct hv_domain_config doms[] = {DOM("f", 0, HV_CRASH_DESTROY)};
 	static struct fast_try pending = {.nr = HV_HC_VERSION, .want_handled = false};
@@ -831,33 +863,73 @@ static void test_fast_path_refuses_past_a_timer_or_upcall(void **state)
 }
 
 static uint64_t run_time_seen[2];
+static uint64_t stamp_seen;
 
-/* CALL step: fast hypercalls publish the run time, which includes their own. */
+/* Virtual time now, as a guest computes it from its record. */
+static uint64_t guest_run_time(const volatile struct hv_vcpu_info *info)
+{
+	uint64_t delta = hv_port_cycles() - info->run_tsc_timestamp;
+	int8_t shift = info->time.tsc_shift;
+
+	delta = shift >= 0 ? delta << shift : delta >> -shift;
+	return info->run_time_ns +
+	       (uint64_t)(((unsigned __int128)delta * info->time.tsc_to_system_mul) >> 32);
+}
+
+/*
+ * CALL step: the run's start is published (run time and cycle count);
+ * fast hypercalls publish nothing, and the virtual time a guest computes
+ * includes them.
+ */
 static void run_time_grows(struct hv_port_vcpu *p, void *arg)
 {
 	struct fast_try t = {.nr = HV_HC_VERSION, .want_handled = true};
 	const volatile struct hv_vcpu_info *info = vcpu_of(p)->info;
+	uint32_t version = info->time.version;
+	uint64_t run_time = info->run_time_ns;
 
 	(void)arg;
+	stamp_seen = info->run_tsc_timestamp;
+	assert_int_equal(run_time, vcpu_of(p)->run_time_ns);
+	assert_true(stamp_seen != 0 && stamp_seen <= hv_port_cycles());
 	try_fast(p, &t);
-	run_time_seen[0] = info->run_time_ns;
+	run_time_seen[0] = guest_run_time(info);
 	t.advance_ns = 100000;
 	try_fast(p, &t);
-	run_time_seen[1] = info->run_time_ns;
+	run_time_seen[1] = guest_run_time(info);
+	assert_int_equal(info->time.version, version);
+	assert_int_equal(info->run_time_ns, run_time);
+	assert_int_equal(info->run_tsc_timestamp, stamp_seen);
+}
+
+/* CALL step, in the next run: the record went on from where the guest's count had got to. */
+static void run_time_republished(struct hv_port_vcpu *p, void *arg)
+{
+	const volatile struct hv_vcpu_info *info = vcpu_of(p)->info;
+
+	(void)arg;
+	assert_true(info->run_time_ns >= run_time_seen[1]);
+	assert_true(info->run_tsc_timestamp > stamp_seen + 100000);
+	assert_true(guest_run_time(info) >= run_time_seen[1]);
 }
 
 static void test_fast_path_counts_as_run_time(void **state)
 {
 	static const struct hv_domain_config doms[] = {DOM("f", 0, HV_CRASH_DESTROY)};
-	static const struct fake_step f[] = {FAKE_CALL(run_time_grows, NULL), FAKE_POWEROFF};
+	static const struct fake_step f[] = {
+	        FAKE_CALL(run_time_grows, NULL),
+	        FAKE_HC(HV_HC_VERSION),
+	        FAKE_CALL(run_time_republished, NULL),
+	        FAKE_POWEROFF,
+	};
 	struct hv_config cfg = config(doms, 1);
 
 	(void)state;
-	fake_script_set("f", f, 2);
+	fake_script_set("f", f, sizeof(f) / sizeof(f[0]));
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
 	assert_true(run_time_seen[1] >= run_time_seen[0] + 100000);
-	/* One run: all of it, the fast hypercalls included, was the domain's. */
-	assert_int_equal(fake_run_count(), 1);
+	/* Two runs: all of them, the fast hypercalls included, were the domain's. */
+	assert_int_equal(fake_run_count(), 2);
 	assert_true(hv_domain_get(0)->cpu_time_ns >= run_time_seen[1]);
 }
 
@@ -953,8 +1025,8 @@ int main(void)
 	        cmocka_unit_test_setup(test_wallclock_config, setup),
 	        cmocka_unit_test_setup(test_fast_path_results_match_slow_path, setup),
 	        cmocka_unit_test_setup(test_fast_path_refuses_the_others, setup),
-	        cmocka_unit_test_setup(test_fast_path_refuses_past_a_deadline, setup),
-	        cmocka_unit_test_setup(test_fast_path_refuses_past_a_timer_or_upcall, setup),
+	        cmocka_unit_test_setup(test_fast_path_past_a_deadline_exits_after, setup),
+	        cmocka_unit_test_setup(test_fast_path_guest_timer_and_upcall, setup),
 	        cmocka_unit_test_setup(test_fast_path_counts_as_run_time, setup),
 	        cmocka_unit_test_setup(test_port_forgets_vcpus_and_address_spaces_first, setup),
 	};

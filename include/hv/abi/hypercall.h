@@ -7,10 +7,16 @@
  * A guest makes a hypercall with the `syscall` instruction: `rax` holds the
  * hypercall number, the arguments are in `rdi, rsi, rdx, r10, r8, r9`, and
  * the result comes back in `rax`: 0 (or a non-negative value where stated)
- * on success, or a negated `HV_E*` code from `<hv/abi/errno.h>`. `rcx` and
- * `r11` are clobbered, as by any `syscall`; every other register is kept.
- * An unknown number returns `-HV_ENOSYS`. Bad arguments never crash the
- * hypervisor: they return an error, or at worst crash the calling domain.
+ * on success, or a negated `HV_E*` code from `<hv/abi/errno.h>`. As in
+ * Xen's x86-64 PV ABI, a hypercall clobbers `rcx` and `r11` (as any
+ * `syscall` does) and the argument registers `rdi, rsi, rdx, r10, r8, r9`,
+ * whether the hypercall takes arguments or not: the guest must not expect
+ * any value in them afterwards (the hypervisor leaves none of its own
+ * there). It keeps `rbx`, `rbp`, `rsp`, `r12`-`r15`, the flags other than
+ * those `r11` held, and the FPU/SSE state. #HV_HC_IRET does not return:
+ * it loads every register from its frame. An unknown number returns
+ * `-HV_ENOSYS`. Bad arguments never crash the hypervisor: they return an
+ * error, or at worst crash the calling domain.
  * @{
  */
 #ifndef HV_ABI_HYPERCALL_H

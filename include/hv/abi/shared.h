@@ -50,17 +50,33 @@ struct hv_vcpu_time_info {
 };
 _Static_assert(sizeof(struct hv_vcpu_time_info) == 32, "hv_vcpu_time_info layout");
 
-/** Per-vCPU event state and time. */
+/**
+ * Per-vCPU event state and time.
+ *
+ * Virtual time (how long this vCPU has run) now, in nanoseconds, is
+ * `run_time_ns` plus the TSC delta `rdtsc() - run_tsc_timestamp` scaled
+ * as for system time (`time.tsc_shift`, then `time.tsc_to_system_mul`).
+ * The hypervisor writes the two fields each time it resumes the vCPU,
+ * with `time.version` odd meanwhile; hypercalls it answers without
+ * descheduling the vCPU leave them alone, and count as run time. Read
+ * them, the scale and the TSC between two reads of `time.version`, as for
+ * system time, and retry if it was odd or changed: the vCPU was off the
+ * CPU in between, and the TSC delta would count time it did not run.
+ */
 struct hv_vcpu_info {
 	uint8_t upcall_pending;        /**< An unmasked event is pending: set by the hypervisor. */
 	uint8_t upcall_mask;           /**< The virtual interrupt flag: 1 blocks event delivery. */
 	uint8_t pad[6];                /**< Zero. */
 	uint64_t pending_sel;          /**< Bit i: word i of `evtchn_pending` may have set bits. */
-	struct hv_vcpu_time_info time; /**< System time. */
-	uint64_t run_time_ns;          /**< Virtual time: how long this vCPU has run. */
-	uint64_t pad2;                 /**< Zero. */
+	struct hv_vcpu_time_info time; /**< System time, and the scale of virtual time. */
+	uint64_t run_time_ns;          /**< Virtual time when the vCPU was last resumed. */
+	uint64_t run_tsc_timestamp;    /**< TSC when the vCPU was last resumed. */
 };
 _Static_assert(sizeof(struct hv_vcpu_info) == 64, "hv_vcpu_info layout");
+_Static_assert(__builtin_offsetof(struct hv_vcpu_info, run_time_ns) == 48,
+               "hv_vcpu_info.run_time_ns");
+_Static_assert(__builtin_offsetof(struct hv_vcpu_info, run_tsc_timestamp) == 56,
+               "hv_vcpu_info.run_tsc_timestamp");
 
 /** The page a domain shares with the hypervisor. */
 struct hv_shared_info {

@@ -31,17 +31,14 @@ void hv_hypercall_dispatch(struct hv_vcpu *v, const struct hv_exit *exit);
  * to oneself makes an upcall due, which only the run loop delivers.
  */
 
-/* True if hypercall 'nr' is one of HV_CORE_HYPERCALL_FAST_SET. */
-static inline bool hv_hypercall_is_fast(uint64_t nr)
-{
-	return nr < 64 && ((HV_CORE_HYPERCALL_FAST_SET >> nr) & 1) != 0;
-}
-
 /*
- * Runs fast hypercall 'nr' of v (hv_hypercall_is_fast(nr)) and returns its
- * result, which the caller gives the guest.
+ * The handlers of the fast hypercalls by number: entry nr is the handler
+ * of hypercall nr if HV_CORE_HYPERCALL_FAST_SET has bit nr, NULL
+ * otherwise. One load both checks a number (below HV_HC_COUNT) and finds
+ * its handler, whose result the caller gives the guest.
  */
-int64_t hv_hypercall_fast(struct hv_vcpu *v, uint64_t nr, const uint64_t *args);
+extern int64_t (*const hv_hypercall_fast_table[HV_HC_COUNT])(struct hv_vcpu *v,
+                                                             const uint64_t *args);
 
 /* The handlers, one per HV_HC_*; 'args' has six entries. */
 int64_t hv_hypercall_version(struct hv_vcpu *v, const uint64_t *args);

@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 struct hv_domain;
+struct hv_port_time_scale;
 struct hv_vcpu;
 
 /* Sets the wall-clock time at system time 0 for domains built from now on. */
@@ -25,14 +26,18 @@ void hv_time_set_wallclock(uint64_t sec, uint32_t nsec);
 void hv_time_publish_wallclock(struct hv_domain *d);
 
 /*
- * Writes system time (from hv_port_time_scale()) and v's virtual time into
- * v's record in the shared-info page, with the version protocol: the
- * version is odd while the record changes.
+ * Writes system time as of 'now' (a hv_port_time_scale() snapshot) and v's
+ * virtual time, v->run_time_ns at now->cycles, into v's record in the
+ * shared-info page, with the version protocol: the version is odd while
+ * the record changes.
  */
-void hv_time_publish(struct hv_vcpu *v);
+void hv_time_publish(struct hv_vcpu *v, const struct hv_port_time_scale *now);
 
-/* Publishes only the vCPU's run time (virtual time): one store. */
-void hv_time_publish_run_time(struct hv_vcpu *v);
+/*
+ * Publishes only v's virtual time: v->run_time_ns, reached at cycle count
+ * 'cycles' (hv_port_cycles()), the moment v resumes. Same version protocol.
+ */
+void hv_time_publish_run_time(struct hv_vcpu *v, uint64_t cycles);
 
 /*
  * The start-up self-test: waits for 'count' ticks of 'period' ns from the

@@ -6,11 +6,16 @@
  *
  * Each wrapper is a single `syscall` instruction with the arguments in the
  * registers the ABI names (`rdi, rsi, rdx, r10, r8, r9`), the number in
- * `rax` and the result in `rax`. The ABI keeps every register except `rcx`
- * and `r11`, which `syscall` itself overwrites, so those two are the only
- * register clobbers; `memory` is clobbered because a hypercall reads and
- * writes guest memory the compiler cannot see (buffers, the shared-info
- * page), and `cc` because the flags come back from `r11`.
+ * `rax` and the result in `rax`. A hypercall keeps `rbx`, `rbp`, `rsp`,
+ * `r12`-`r15` and the FPU/SSE state, and clobbers the rest: `rcx` and
+ * `r11` (`syscall` itself overwrites them) and every argument register,
+ * used or not. So each argument register is an in/out operand (its value
+ * after the call is discarded) or a clobber, and the compiler never
+ * assumes one survives. `memory` is clobbered because a hypercall reads
+ * and writes guest memory the compiler cannot see (buffers, the
+ * shared-info page), and `cc` because the flags come back from `r11`.
+ * hvg_hypercall0() to hvg_hypercall2() load only the registers they pass;
+ * hvg_hypercall6() loads all six.
  *
  * Results are 0 (or a non-negative value where the hypercall says so) or a
  * negated `HV_E*` code from `<hv/abi/errno.h>`.
@@ -27,10 +32,55 @@
 #include <hv/abi/trap.h>
 
 /**
+ * @brief Make a hypercall without arguments.
+ * @param nr Hypercall number (`HV_HC_*`).
+ * @return The hypervisor's result (`rax`).
+ */
+static inline int64_t hvg_hypercall0(uint64_t nr)
+{
+	__asm__ volatile("syscall"
+	                 : "+a"(nr)
+	                 :
+	                 : "rcx", "r11", "rdi", "rsi", "rdx", "r10", "r8", "r9", "memory", "cc");
+	return (int64_t)nr;
+}
+
+/**
+ * @brief Make a hypercall with one argument.
+ * @param nr Hypercall number (`HV_HC_*`).
+ * @param a0 First argument (`rdi`).
+ * @return The hypervisor's result (`rax`).
+ */
+static inline int64_t hvg_hypercall1(uint64_t nr, uint64_t a0)
+{
+	__asm__ volatile("syscall"
+	                 : "+a"(nr), "+D"(a0)
+	                 :
+	                 : "rcx", "r11", "rsi", "rdx", "r10", "r8", "r9", "memory", "cc");
+	return (int64_t)nr;
+}
+
+/**
+ * @brief Make a hypercall with two arguments.
+ * @param nr Hypercall number (`HV_HC_*`).
+ * @param a0 First argument (`rdi`).
+ * @param a1 Second argument (`rsi`).
+ * @return The hypervisor's result (`rax`).
+ */
+static inline int64_t hvg_hypercall2(uint64_t nr, uint64_t a0, uint64_t a1)
+{
+	__asm__ volatile("syscall"
+	                 : "+a"(nr), "+D"(a0), "+S"(a1)
+	                 :
+	                 : "rcx", "r11", "rdx", "r10", "r8", "r9", "memory", "cc");
+	return (int64_t)nr;
+}
+
+/**
  * @brief Make any hypercall with six arguments.
  *
- * The other wrappers are built on this one; tests use it directly to pass
- * numbers and arguments no wrapper would.
+ * Tests use it directly to pass numbers and arguments no other wrapper
+ * would.
  * @param nr Hypercall number (`HV_HC_*`).
  * @param a0 First argument (`rdi`).
  * @param a1 Second argument (`rsi`).
@@ -46,13 +96,12 @@ static inline int64_t hvg_hypercall6(uint64_t nr, uint64_t a0, uint64_t a1, uint
 	register uint64_t r10 __asm__("r10") = a3;
 	register uint64_t r8 __asm__("r8") = a4;
 	register uint64_t r9 __asm__("r9") = a5;
-	uint64_t ret;
 
 	__asm__ volatile("syscall"
-	                 : "=a"(ret)
-	                 : "a"(nr), "D"(a0), "S"(a1), "d"(a2), "r"(r10), "r"(r8), "r"(r9)
+	                 : "+a"(nr), "+D"(a0), "+S"(a1), "+d"(a2), "+r"(r10), "+r"(r8), "+r"(r9)
+	                 :
 	                 : "rcx", "r11", "memory", "cc");
-	return (int64_t)ret;
+	return (int64_t)nr;
 }
 
 /**
@@ -62,7 +111,7 @@ static inline int64_t hvg_hypercall6(uint64_t nr, uint64_t a0, uint64_t a1, uint
  */
 static inline int64_t hvg_version(void)
 {
-	return hvg_hypercall6(HV_HC_VERSION, 0, 0, 0, 0, 0, 0);
+	return hvg_hypercall0(HV_HC_VERSION);
 }
 
 /**
@@ -76,7 +125,7 @@ static inline int64_t hvg_version(void)
  */
 static inline int64_t hvg_console_write(const void *buf, uint64_t len)
 {
-	return hvg_hypercall6(HV_HC_CONSOLE_WRITE, (uint64_t)(uintptr_t)buf, len, 0, 0, 0, 0);
+	return hvg_hypercall2(HV_HC_CONSOLE_WRITE, (uint64_t)(uintptr_t)buf, len);
 }
 
 /**
@@ -87,8 +136,7 @@ static inline int64_t hvg_console_write(const void *buf, uint64_t len)
  */
 static inline int hvg_set_trap_table(const struct hv_trap_info *table, uint64_t count)
 {
-	return (int)hvg_hypercall6(HV_HC_SET_TRAP_TABLE, (uint64_t)(uintptr_t)table, count, 0, 0, 0,
-	                           0);
+	return (int)hvg_hypercall2(HV_HC_SET_TRAP_TABLE, (uint64_t)(uintptr_t)table, count);
 }
 
 /**
@@ -102,7 +150,7 @@ static inline int hvg_set_trap_table(const struct hv_trap_info *table, uint64_t 
  */
 static inline int hvg_set_callbacks(uint64_t event_entry, uint64_t failsafe_entry)
 {
-	return (int)hvg_hypercall6(HV_HC_SET_CALLBACKS, event_entry, failsafe_entry, 0, 0, 0, 0);
+	return (int)hvg_hypercall2(HV_HC_SET_CALLBACKS, event_entry, failsafe_entry);
 }
 
 /**
@@ -113,7 +161,7 @@ static inline int hvg_set_callbacks(uint64_t event_entry, uint64_t failsafe_entr
  */
 static inline int hvg_stack_switch(uint64_t stack_top)
 {
-	return (int)hvg_hypercall6(HV_HC_STACK_SWITCH, stack_top, 0, 0, 0, 0, 0);
+	return (int)hvg_hypercall1(HV_HC_STACK_SWITCH, stack_top);
 }
 
 /**
@@ -122,7 +170,7 @@ static inline int hvg_stack_switch(uint64_t stack_top)
  */
 static inline int hvg_yield(void)
 {
-	return (int)hvg_hypercall6(HV_HC_YIELD, 0, 0, 0, 0, 0, 0);
+	return (int)hvg_hypercall0(HV_HC_YIELD);
 }
 
 /**
@@ -132,7 +180,7 @@ static inline int hvg_yield(void)
  */
 static inline int hvg_block(uint64_t deadline_ns)
 {
-	return (int)hvg_hypercall6(HV_HC_BLOCK, deadline_ns, 0, 0, 0, 0, 0);
+	return (int)hvg_hypercall1(HV_HC_BLOCK, deadline_ns);
 }
 
 /**
@@ -142,7 +190,7 @@ static inline int hvg_block(uint64_t deadline_ns)
  */
 static inline int hvg_set_timer(uint64_t deadline_ns)
 {
-	return (int)hvg_hypercall6(HV_HC_SET_TIMER, deadline_ns, 0, 0, 0, 0, 0);
+	return (int)hvg_hypercall1(HV_HC_SET_TIMER, deadline_ns);
 }
 
 /**
@@ -155,7 +203,7 @@ static inline int hvg_set_timer(uint64_t deadline_ns)
  */
 static inline int hvg_shutdown(uint64_t reason)
 {
-	return (int)hvg_hypercall6(HV_HC_SHUTDOWN, reason, 0, 0, 0, 0, 0);
+	return (int)hvg_hypercall1(HV_HC_SHUTDOWN, reason);
 }
 
 /**
@@ -165,7 +213,7 @@ static inline int hvg_shutdown(uint64_t reason)
  */
 static inline int hvg_features(uint64_t *out)
 {
-	return (int)hvg_hypercall6(HV_HC_FEATURES, (uint64_t)(uintptr_t)out, 0, 0, 0, 0, 0);
+	return (int)hvg_hypercall1(HV_HC_FEATURES, (uint64_t)(uintptr_t)out);
 }
 
 /**
@@ -175,7 +223,7 @@ static inline int hvg_features(uint64_t *out)
  */
 static inline int hvg_event_send(uint32_t port)
 {
-	return (int)hvg_hypercall6(HV_HC_EVENT_OP, HV_EVENT_OP_SEND, port, 0, 0, 0, 0);
+	return (int)hvg_hypercall2(HV_HC_EVENT_OP, HV_EVENT_OP_SEND, port);
 }
 
 /**
@@ -185,7 +233,7 @@ static inline int hvg_event_send(uint32_t port)
  */
 static inline int hvg_event_unmask(uint32_t port)
 {
-	return (int)hvg_hypercall6(HV_HC_EVENT_OP, HV_EVENT_OP_UNMASK, port, 0, 0, 0, 0);
+	return (int)hvg_hypercall2(HV_HC_EVENT_OP, HV_EVENT_OP_UNMASK, port);
 }
 
 #endif /* HV_GUEST_HYPERCALL_H */

@@ -50,8 +50,10 @@ uint64_t hvg_time_ns(void);
 /**
  * @brief Virtual time of this vCPU.
  *
- * The hypervisor updates it when it takes the vCPU off the CPU and when it
- * publishes time, so it grows in steps.
+ * Computed like system time, without a hypercall: the run time the
+ * hypervisor published when it last resumed the vCPU, extrapolated with
+ * the TSC since then (`run_tsc_timestamp`), under the version protocol.
+ * It is current at every call and never goes back.
  * @return Nanoseconds this vCPU has run.
  */
 uint64_t hvg_run_time_ns(void);
