@@ -25,8 +25,10 @@
  *   `priv` (`priv_size` bytes) and in each vCPU's `priv`
  *   (`vcpu_priv_size` bytes), both zeroed by the core and 16-byte aligned.
  *
- * The built-in module is #hv_sched_rr (round-robin). `docs/scheduler.md`
- * shows how to write another.
+ * The built-in modules are #hv_sched_rr (round-robin), #hv_sched_bvt
+ * (borrowed virtual time), #hv_sched_fair (weighted fair share with caps)
+ * and #hv_sched_cyclic (static cyclic partitions). `docs/scheduler.md`
+ * describes them and their parameters, and shows how to write another.
  * @{
  */
 #ifndef HV_SCHED_H
@@ -37,8 +39,12 @@
 /** Version of `struct hv_sched_ops`; a module states the version it implements. */
 #define HV_SCHED_API_VERSION 1
 
-/** Largest `priv_size` a module may ask for. */
-#define HV_SCHED_PRIV_MAX_SIZE 1024
+/**
+ * Largest `priv_size` a module may ask for. It was 1024 before the built-in
+ * BVT, fair-share and cyclic modules, which keep a table per domain and a
+ * heap per instance; raising it changed no hook.
+ */
+#define HV_SCHED_PRIV_MAX_SIZE 4096
 
 /** Largest `vcpu_priv_size` a module may ask for. */
 #define HV_SCHED_VCPU_PRIV_MAX_SIZE 64
@@ -51,6 +57,78 @@ struct hv_sched_vcpu {
 	hv_domid_t domid; /**< Domain the vCPU belongs to. */
 	uint32_t vcpu_id; /**< Its index in the domain. */
 	void *priv;       /**< The module's state for this vCPU, `vcpu_priv_size` bytes. */
+};
+
+/** Kinds of scheduling parameters: which member of hv_sched_params is meant. */
+enum hv_sched_kind {
+	HV_SCHED_KIND_NONE = 0,   /**< No parameters (never valid in a call). */
+	HV_SCHED_KIND_BVT = 1,    /**< hv_sched_params::bvt, for #hv_sched_bvt. */
+	HV_SCHED_KIND_FAIR = 2,   /**< hv_sched_params::fair, for #hv_sched_fair. */
+	HV_SCHED_KIND_CYCLIC = 3, /**< hv_sched_params::cyclic, for #hv_sched_cyclic. */
+};
+
+/** Largest weight of #hv_sched_bvt and #hv_sched_fair. */
+#define HV_SCHED_WEIGHT_MAX 65535
+
+/** Weight of a domain whose parameters were never set (#hv_sched_bvt, #hv_sched_fair). */
+#define HV_SCHED_WEIGHT_DEFAULT 256
+
+/**
+ * Most vCPUs #hv_sched_bvt and #hv_sched_fair take at a time; add_vcpu
+ * fails with -HV_ENOSPC beyond. Their heaps are sized for it.
+ */
+#define HV_SCHED_BUILTIN_MAX_VCPUS 64
+
+/** Most windows in a major frame of #hv_sched_cyclic. */
+#define HV_SCHED_CYCLIC_MAX_WINDOWS 16
+
+/**
+ * Borrowed-virtual-time parameters of a domain (#hv_sched_bvt). Virtual
+ * time is counted in nanoseconds at the default weight: running for t ns
+ * advances a vCPU's virtual time by t * #HV_SCHED_WEIGHT_DEFAULT / weight.
+ */
+struct hv_sched_bvt_params {
+	uint32_t weight;        /**< Share of the CPU, 1 to #HV_SCHED_WEIGHT_MAX. */
+	uint64_t warp_ns;       /**< Virtual time a warped vCPU borrows; 0: never warps. */
+	uint64_t warp_limit_ns; /**< Most run time in one warp (L); 0: no limit. */
+	uint64_t
+	        unwarp_ns; /**< Least real time after the limit ended a warp before the next (U). */
+};
+
+/** Fair-share parameters of a domain (#hv_sched_fair). */
+struct hv_sched_fair_params {
+	uint32_t weight;      /**< Share of the CPU, 1 to #HV_SCHED_WEIGHT_MAX. */
+	uint32_t cap_percent; /**< Most CPU time in percent of one CPU, 1 to 100; 0: no cap. */
+};
+
+/** One window of a cyclic schedule (#hv_sched_cyclic). */
+struct hv_sched_cyclic_window {
+	hv_domid_t domid;   /**< Domain that owns the window, below #HV_CONFIG_MAX_DOMAINS. */
+	uint64_t offset_ns; /**< Start, from the start of the major frame. */
+	uint64_t length_ns; /**< Length, more than 0. */
+};
+
+/**
+ * A cyclic schedule (#hv_sched_cyclic): windows that do not overlap, inside
+ * a major frame that repeats forever. It belongs to the instance, not to
+ * one domain.
+ */
+struct hv_sched_cyclic_params {
+	uint64_t major_frame_ns; /**< Length of the major frame, more than 0. */
+	uint32_t window_count;   /**< Windows used, 1 to #HV_SCHED_CYCLIC_MAX_WINDOWS. */
+	/** The windows, in any order. */
+	struct hv_sched_cyclic_window windows[HV_SCHED_CYCLIC_MAX_WINDOWS];
+};
+
+/** Scheduling parameters, tagged by the module they are meant for. */
+struct hv_sched_params {
+	uint32_t kind; /**< An #hv_sched_kind: which member below is meant. */
+	/** The parameters for #kind. */
+	union {
+		struct hv_sched_bvt_params bvt;       /**< For #HV_SCHED_KIND_BVT. */
+		struct hv_sched_fair_params fair;     /**< For #HV_SCHED_KIND_FAIR. */
+		struct hv_sched_cyclic_params cyclic; /**< For #HV_SCHED_KIND_CYCLIC. */
+	};
 };
 
 /** A scheduler instance: the module and its state. */
@@ -140,6 +218,30 @@ struct hv_sched_ops {
 	 * @param s The instance.
 	 */
 	void (*dump)(const struct hv_sched *s);
+
+	/**
+	 * @brief Set a domain's scheduling parameters (optional).
+	 *
+	 * May be called before the domain's vCPUs are added, and while they
+	 * run: the module keeps the parameters per domain. Without this hook
+	 * the module takes no parameters.
+	 * @param s The instance.
+	 * @param domid The domain (ignored by modules whose parameters belong
+	 *        to the instance, such as #hv_sched_cyclic).
+	 * @param p The parameters; `p->kind` must be the module's kind.
+	 * @return 0, or -HV_EINVAL if @p p is of another kind or out of range.
+	 * @post On an error, nothing changed.
+	 */
+	int (*set_params)(struct hv_sched *s, hv_domid_t domid, const struct hv_sched_params *p);
+
+	/**
+	 * @brief Read a domain's scheduling parameters (optional).
+	 * @param s The instance.
+	 * @param domid The domain; one never set reads as the module's defaults.
+	 * @param[out] p The parameters, with `kind` set to the module's kind.
+	 * @return 0, or -HV_EINVAL if @p domid is out of the module's range.
+	 */
+	int (*get_params)(const struct hv_sched *s, hv_domid_t domid, struct hv_sched_params *p);
 };
 
 /**
@@ -147,6 +249,36 @@ struct hv_sched_ops {
  * each for the default time slice; a vCPU that yields goes to the back.
  */
 extern const struct hv_sched_ops hv_sched_rr;
+
+/**
+ * Borrowed virtual time (Duda and Cheriton, SOSP 1999): the runnable vCPU
+ * with the least effective virtual time runs; weights set the rate at which
+ * virtual time advances, and a warped vCPU borrows virtual time to run
+ * soon after it wakes. Parameters: #HV_SCHED_KIND_BVT, per domain. At most
+ * #HV_SCHED_BUILTIN_MAX_VCPUS vCPUs; a decision costs O(log n).
+ */
+extern const struct hv_sched_ops hv_sched_bvt;
+
+/**
+ * Weighted fair share with caps (credit-style): runnable vCPUs share the
+ * CPU in proportion to their domains' weights; a capped domain gets at
+ * most its cap of each accounting period (#HV_SCHED_FAIR_PERIOD_SLICES
+ * default slices), even if the CPU would otherwise idle. Parameters:
+ * #HV_SCHED_KIND_FAIR, per domain. At most #HV_SCHED_BUILTIN_MAX_VCPUS vCPUs; a
+ * decision costs O(log n).
+ */
+extern const struct hv_sched_ops hv_sched_fair;
+
+/** Length of #hv_sched_fair's accounting period, in default time slices. */
+#define HV_SCHED_FAIR_PERIOD_SLICES 10
+
+/**
+ * Static cyclic partitions (ARINC 653 style): a major frame divided into
+ * windows, each owned by a domain, repeated exactly; a window whose domain
+ * has no runnable vCPU, and time outside every window, stay idle. Until a
+ * schedule is set (#HV_SCHED_KIND_CYCLIC) nothing runs.
+ */
+extern const struct hv_sched_ops hv_sched_cyclic;
 
 #endif /* HV_SCHED_H */
 /** @} */

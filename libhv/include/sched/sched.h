@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <hv/abi/errno.h>
 #include <hv/sched.h>
 
 struct hv_vcpu;
@@ -59,6 +60,26 @@ static inline void hv_sched_call_dump(const struct hv_sched *s)
 	if (s->ops->dump != NULL) {
 		s->ops->dump(s);
 	}
+}
+
+/* Sets a domain's parameters; -HV_ENOSYS if the module takes none. */
+static inline int hv_sched_call_set_params(struct hv_sched *s, hv_domid_t domid,
+                                           const struct hv_sched_params *p)
+{
+	if (s->ops->set_params == NULL) {
+		return -HV_ENOSYS;
+	}
+	return s->ops->set_params(s, domid, p);
+}
+
+/* Reads a domain's parameters; -HV_ENOSYS if the module takes none. */
+static inline int hv_sched_call_get_params(const struct hv_sched *s, hv_domid_t domid,
+                                           struct hv_sched_params *p)
+{
+	if (s->ops->get_params == NULL) {
+		return -HV_ENOSYS;
+	}
+	return s->ops->get_params(s, domid, p);
 }
 
 /*
