@@ -14,7 +14,8 @@
  * Boot module command lines have the form `<module-name> [key=value ...]`.
  * The keys a module may carry to describe its domain are `name=`, `mem=`
  * (bytes, with an optional K/M/G suffix), `vcpus=`, `crash=` (destroy,
- * restart, keep), `base=` (static partition base) and the flag `control`.
+ * restart, keep), `base=` (static partition base), `weight=` (for a
+ * weighted scheduler: BVT or fair share) and the flag `control`.
  * @{
  */
 #ifndef HV_CONFIG_H
@@ -24,6 +25,7 @@
 
 struct hv_mem_ops;
 struct hv_sched_ops;
+struct hv_sched_params;
 
 /** Version of `struct hv_config`; set `.version = HV_CONFIG_VERSION`. */
 #define HV_CONFIG_VERSION 1
@@ -69,6 +71,12 @@ struct hv_domain_config {
 	hv_paddr_t mem_base;
 	/** Command line handed to the domain (may be NULL). */
 	const char *cmdline;
+	/**
+	 * Scheduling parameters for the appliance's scheduler module (for
+	 * example a BVT or fair-share weight); NULL keeps the module's
+	 * defaults. Refused parameters refuse the domain, by name.
+	 */
+	const struct hv_sched_params *sched_params;
 };
 
 /** Configuration flag: boot modules not named by any domain describe domains themselves. */
@@ -118,6 +126,12 @@ struct hv_config {
 	uint64_t wallclock_sec;
 	/** Nanoseconds part of the wall-clock time, below 10^9. */
 	uint32_t wallclock_nsec;
+	/**
+	 * Parameters of the scheduler as a whole (the major frame and windows
+	 * of #hv_sched_cyclic), given to its `set_params` hook with the domain
+	 * #HV_DOMID_HV before any domain is built; NULL for none.
+	 */
+	const struct hv_sched_params *sched_params;
 };
 
 #endif /* HV_CONFIG_H */

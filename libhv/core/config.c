@@ -297,6 +297,8 @@ static bool apply_key(struct hv_domain_desc *d, const char *w, size_t len)
 		d->cfg.vcpu_count = (uint32_t)num;
 	} else if (klen == 4 && hv_strncmp(w, "base", 4) == 0) {
 		d->cfg.mem_base = num;
+	} else if (klen == 6 && hv_strncmp(w, "weight", 6) == 0 && num >= 1 && num <= 65535) {
+		d->weight = (uint32_t)num;
 	} else {
 		return false;
 	}
@@ -324,7 +326,7 @@ int hv_module_parse_domain(const struct hv_boot_module *m, struct hv_domain_desc
 	for (p += n; (n = next_word(&p)) != 0; p += n) {
 		if (!apply_key(out, p, n)) {
 			hv_err("module '%s': bad option '%.*s' (expected name=, mem=, vcpus=, "
-			       "crash=destroy|restart|keep, base= or control)",
+			       "crash=destroy|restart|keep, base=, weight= or control)",
 			       out->image, (int)n, p);
 			return -HV_EINVAL;
 		}

@@ -199,15 +199,67 @@ static int finish(bool pass)
 	return pass ? HV_VERDICT_PASS : HV_VERDICT_FAIL;
 }
 
-/* Runs the built domains to their end; true if the run passed. */
-static bool run_domains(const struct hv_config *cfg, uint64_t tick)
+/*
+ * Gives a domain's scheduling parameters to the scheduler module: those of
+ * its description, or its module's weight= applied to the module's
+ * defaults. False, after naming the problem, if the module refuses them.
+ */
+static bool apply_sched_params(const struct hv_domain_desc *d, hv_domid_t id)
 {
-	uint64_t start;
+	struct hv_sched *s = hv_sched_instance();
+	struct hv_sched_params p;
+	int rc;
+
+	if (d->cfg.sched_params != NULL) {
+		p = *d->cfg.sched_params;
+	} else if (d->weight != 0) {
+		rc = hv_sched_call_get_params(s, id, &p);
+		if (rc == 0 && p.kind == HV_SCHED_KIND_BVT) {
+			p.bvt.weight = d->weight;
+		} else if (rc == 0 && p.kind == HV_SCHED_KIND_FAIR) {
+			p.fair.weight = d->weight;
+		} else {
+			hv_err("domain '%s': weight=: scheduler '%s' has no weights", d->name,
+			       s->ops->name);
+			return false;
+		}
+	} else {
+		return true;
+	}
+	rc = hv_sched_call_set_params(s, id, &p);
+	if (rc != 0) {
+		hv_err("domain '%s': sched_params: refused by scheduler '%s': %s", d->name,
+		       s->ops->name, hv_strerror(rc));
+		return false;
+	}
+	return true;
+}
+
+/* Sets up the scheduler module and its appliance-wide parameters. */
+static bool setup_sched(const struct hv_config *cfg, uint64_t tick)
+{
+	int rc;
 
 	if (hv_sched_setup(cfg->sched != NULL ? cfg->sched : &hv_sched_rr, tick) != 0) {
 		hv_err("config: sched: scheduler module refused");
 		return false;
 	}
+	if (cfg->sched_params != NULL) {
+		rc = hv_sched_call_set_params(hv_sched_instance(), HV_DOMID_HV, cfg->sched_params);
+		if (rc != 0) {
+			hv_err("config: sched_params: refused by scheduler '%s': %s",
+			       hv_sched_instance()->ops->name, hv_strerror(rc));
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Runs the built domains to their end; true if the run passed. */
+static bool run_domains(void)
+{
+	uint64_t start;
+
 	for (hv_domid_t id = 0; id < HV_CONFIG_MAX_DOMAINS; id++) {
 		struct hv_domain *d = hv_domain_get(id);
 
@@ -248,8 +300,13 @@ int hv_main(const struct hv_config *cfg, const struct hv_boot_info *boot)
 	hv_domain_table_init(&boot_mem);
 	hv_time_set_wallclock(cfg->wallclock_sec, cfg->wallclock_nsec);
 	refused = collect_domains(cfg, boot, mem_ops);
+	tick = cfg->tick_ns != 0 ? cfg->tick_ns : DEFAULT_TICK_NS;
+	if (!setup_sched(cfg, tick)) {
+		return finish(false);
+	}
 	for (size_t i = 0; i < domain_count; i++) {
-		if (build_domain(&domains[i], (hv_domid_t)i)) {
+		if (apply_sched_params(&domains[i], (hv_domid_t)i) &&
+		    build_domain(&domains[i], (hv_domid_t)i)) {
 			built++;
 		} else {
 			hv_err("domain '%s': refused; the other domains go on", domains[i].name);
@@ -258,7 +315,6 @@ int hv_main(const struct hv_config *cfg, const struct hv_boot_info *boot)
 	}
 	hv_info("domains: %zu built, %zu refused; %llu MiB free", built, refused,
 	        (unsigned long long)((hv_mem_free_count(&boot_mem) * HV_PAGE_SIZE) >> 20));
-	tick = cfg->tick_ns ? cfg->tick_ns : DEFAULT_TICK_NS;
 	if (hv_time_selftest(tick, cfg->selftest_ticks ? cfg->selftest_ticks
 	                                               : DEFAULT_SELFTEST_TICKS) != 0) {
 		return finish(false);
@@ -267,5 +323,5 @@ int hv_main(const struct hv_config *cfg, const struct hv_boot_info *boot)
 		hv_info("run: not running the domains (HV_CONFIG_F_NO_RUN)");
 		return finish(refused == 0);
 	}
-	return finish(run_domains(cfg, tick) && refused == 0);
+	return finish(run_domains() && refused == 0);
 }

@@ -88,6 +88,8 @@ static struct hv_vcpu *running;
  * it early: that costs one needless scan, never a missed deadline.
  */
 static uint64_t timer_next;
+/* End of an idle period the scheduler module asked for, 0 for none. */
+static uint64_t idle_until;
 /* The deadline the port timer is armed for, 0 when unknown or fired. */
 static uint64_t timer_armed;
 /* The vCPU whose time record was published last (see stale_record()). */
@@ -286,6 +288,9 @@ static struct hv_vcpu *pick(uint64_t now)
 	running = NULL;
 	sv = hv_sched_call_pick_next(&instance, now, &slice);
 	if (sv == NULL) {
+		/* A module may keep the CPU idle on purpose (a cyclic window of
+		 * an absent domain, a capped domain): the slice says how long. */
+		idle_until = slice != 0 ? now + slice : 0;
 		return NULL;
 	}
 	v = vcpu_of(sv);
@@ -374,6 +379,10 @@ static bool idle(void)
 {
 	uint64_t next = next_deadline();
 
+	if (idle_until != 0 && idle_until < next) {
+		next = idle_until;
+	}
+	idle_until = 0;
 	if (next == NO_DEADLINE) {
 		hv_notice("run: no domain can run and nothing is left to wake one");
 		for (hv_domid_t id = 0; id < HV_CONFIG_MAX_DOMAINS; id++) {
@@ -493,6 +502,7 @@ void hv_sched_run(void)
 	running = NULL;
 	timer_next = 0;
 	timer_armed = 0;
+	idle_until = 0;
 	published = NULL;
 	fast_gate = &fast_closed;
 }

@@ -21,6 +21,8 @@ struct hv_domain_desc {
 	char cmdline[256];
 	const struct hv_boot_module *module;
 	struct hv_elf_info elf;
+	/* weight= from a module command line, 0 if not given. */
+	uint32_t weight;
 };
 
 /*

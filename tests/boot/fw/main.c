@@ -7,6 +7,7 @@
  *   missing     a domain names a boot module that is not there
  *   bad-config  a description with bad fields, refused by name
  *   static      two domains in fixed partitions (hv_mem_static)
+ *   bvt         like modules, scheduled by BVT (weights from weight=)
  *   panic       the hypervisor faults (ud2) before hv_main()
  */
 #include <hv/hv.h>
@@ -16,6 +17,15 @@ static const struct hv_config modules_config = {
         .name = "test-modules",
         .flags = HV_CONFIG_F_MODULE_DOMAINS,
         .tick_ns = 1000000,
+        .selftest_ticks = 5,
+};
+
+static const struct hv_config bvt_config = {
+        .version = HV_CONFIG_VERSION,
+        .name = "test-bvt",
+        .flags = HV_CONFIG_F_MODULE_DOMAINS,
+        .sched = &hv_sched_bvt,
+        .tick_ns = 10000000,
         .selftest_ticks = 5,
 };
 
@@ -108,6 +118,9 @@ int hv_firmware_main(const struct hv_boot_info *boot)
 	}
 	if (scenario_is(boot->cmdline, "bad-config")) {
 		return hv_main(&bad_config, boot);
+	}
+	if (scenario_is(boot->cmdline, "bvt")) {
+		return hv_main(&bvt_config, boot);
 	}
 	if (scenario_is(boot->cmdline, "static")) {
 		return hv_main(&static_config, boot);
