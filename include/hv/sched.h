@@ -280,5 +280,20 @@ extern const struct hv_sched_ops hv_sched_fair;
  */
 extern const struct hv_sched_ops hv_sched_cyclic;
 
+/**
+ * @brief Find a built-in scheduler module by name.
+ *
+ * A secondary way to select a module, for command lines: the word
+ * `sched=<name>` on the hypervisor's command line overrides the appliance
+ * description's `sched` with the module found here. Only the built-in
+ * modules are known (#hv_sched_rr, #hv_sched_bvt, #hv_sched_fair,
+ * #hv_sched_cyclic); an integrator's own module is selected by reference.
+ * @param name The module's name, as in hv_sched_ops::name ("rr", "bvt",
+ *        "fair", "cyclic"); compared exactly.
+ * @return The module, or NULL if no built-in module has that name (or
+ *         @p name is NULL).
+ */
+const struct hv_sched_ops *hv_sched_find(const char *name);
+
 #endif /* HV_SCHED_H */
 /** @} */

@@ -235,12 +235,68 @@ static bool apply_sched_params(const struct hv_domain_desc *d, hv_domid_t id)
 	return true;
 }
 
-/* Sets up the scheduler module and its appliance-wide parameters. */
-static bool setup_sched(const struct hv_config *cfg, uint64_t tick)
+/*
+ * The value of the word "<key><value>" on a command line, up to the next
+ * space, and its length in *len; NULL if no word starts with key. The last
+ * such word counts, as later words override earlier ones.
+ */
+static const char *cmdline_value(const char *cmdline, const char *key, size_t *len)
 {
+	size_t key_len = hv_strlen(key);
+	const char *found = NULL;
+
+	for (const char *p = cmdline; *p != '\0'; p++) {
+		if ((p == cmdline || p[-1] == ' ') && hv_strncmp(p, key, key_len) == 0) {
+			found = p + key_len;
+		}
+	}
+	if (found != NULL) {
+		*len = 0;
+		while (found[*len] != '\0' && found[*len] != ' ') {
+			(*len)++;
+		}
+	}
+	return found;
+}
+
+/*
+ * The scheduler module to set up: the one named by "sched=<name>" on the
+ * hypervisor's command line, else the description's, else round-robin.
+ * NULL, after naming the word, if the command line names no built-in module.
+ */
+static const struct hv_sched_ops *choose_sched(const struct hv_config *cfg,
+                                               const struct hv_boot_info *boot)
+{
+	char name[HV_NAME_MAX + 1];
+	const struct hv_sched_ops *ops = NULL;
+	const char *value;
+	size_t len;
+
+	value = cmdline_value(boot->cmdline, "sched=", &len);
+	if (value == NULL) {
+		return cfg->sched != NULL ? cfg->sched : &hv_sched_rr;
+	}
+	if (len < sizeof(name)) {
+		hv_memcpy(name, value, len);
+		name[len] = '\0';
+		ops = hv_sched_find(name);
+	}
+	if (ops == NULL) {
+		hv_err("cmdline: sched=%.*s: no such scheduler", (int)len, value);
+	}
+	return ops;
+}
+
+/* Sets up the scheduler module and its appliance-wide parameters. */
+static bool setup_sched(const struct hv_config *cfg, const struct hv_boot_info *boot, uint64_t tick)
+{
+	const struct hv_sched_ops *ops = choose_sched(cfg, boot);
 	int rc;
 
-	if (hv_sched_setup(cfg->sched != NULL ? cfg->sched : &hv_sched_rr, tick) != 0) {
+	if (ops == NULL) {
+		return false;
+	}
+	if (hv_sched_setup(ops, tick) != 0) {
 		hv_err("config: sched: scheduler module refused");
 		return false;
 	}
@@ -301,7 +357,7 @@ int hv_main(const struct hv_config *cfg, const struct hv_boot_info *boot)
 	hv_time_set_wallclock(cfg->wallclock_sec, cfg->wallclock_nsec);
 	refused = collect_domains(cfg, boot, mem_ops);
 	tick = cfg->tick_ns != 0 ? cfg->tick_ns : DEFAULT_TICK_NS;
-	if (!setup_sched(cfg, tick)) {
+	if (!setup_sched(cfg, boot, tick)) {
 		return finish(false);
 	}
 	for (size_t i = 0; i < domain_count; i++) {
