@@ -27,13 +27,16 @@
  *
  * The built-in modules are #hv_sched_rr (round-robin), #hv_sched_bvt
  * (borrowed virtual time), #hv_sched_fair (weighted fair share with caps)
- * and #hv_sched_cyclic (static cyclic partitions). `docs/scheduler.md`
+ * and #hv_sched_cyclic (static cyclic partitions). The parameter
+ * structures (struct hv_sched_params) are part of the guest ABI and live
+ * in `<hv/abi/sched.h>`. `docs/scheduler.md`
  * describes them and their parameters, and shows how to write another.
  * @{
  */
 #ifndef HV_SCHED_H
 #define HV_SCHED_H
 
+#include <hv/abi/sched.h>
 #include <hv/types.h>
 
 /** Version of `struct hv_sched_ops`; a module states the version it implements. */
@@ -59,77 +62,11 @@ struct hv_sched_vcpu {
 	void *priv;       /**< The module's state for this vCPU, `vcpu_priv_size` bytes. */
 };
 
-/** Kinds of scheduling parameters: which member of hv_sched_params is meant. */
-enum hv_sched_kind {
-	HV_SCHED_KIND_NONE = 0,   /**< No parameters (never valid in a call). */
-	HV_SCHED_KIND_BVT = 1,    /**< hv_sched_params::bvt, for #hv_sched_bvt. */
-	HV_SCHED_KIND_FAIR = 2,   /**< hv_sched_params::fair, for #hv_sched_fair. */
-	HV_SCHED_KIND_CYCLIC = 3, /**< hv_sched_params::cyclic, for #hv_sched_cyclic. */
-};
-
-/** Largest weight of #hv_sched_bvt and #hv_sched_fair. */
-#define HV_SCHED_WEIGHT_MAX 65535
-
-/** Weight of a domain whose parameters were never set (#hv_sched_bvt, #hv_sched_fair). */
-#define HV_SCHED_WEIGHT_DEFAULT 256
-
 /**
  * Most vCPUs #hv_sched_bvt and #hv_sched_fair take at a time; add_vcpu
  * fails with -HV_ENOSPC beyond. Their heaps are sized for it.
  */
 #define HV_SCHED_BUILTIN_MAX_VCPUS 64
-
-/** Most windows in a major frame of #hv_sched_cyclic. */
-#define HV_SCHED_CYCLIC_MAX_WINDOWS 16
-
-/**
- * Borrowed-virtual-time parameters of a domain (#hv_sched_bvt). Virtual
- * time is counted in nanoseconds at the default weight: running for t ns
- * advances a vCPU's virtual time by t * #HV_SCHED_WEIGHT_DEFAULT / weight.
- */
-struct hv_sched_bvt_params {
-	uint32_t weight;        /**< Share of the CPU, 1 to #HV_SCHED_WEIGHT_MAX. */
-	uint64_t warp_ns;       /**< Virtual time a warped vCPU borrows; 0: never warps. */
-	uint64_t warp_limit_ns; /**< Most run time in one warp (L); 0: no limit. */
-	uint64_t
-	        unwarp_ns; /**< Least real time after the limit ended a warp before the next (U). */
-};
-
-/** Fair-share parameters of a domain (#hv_sched_fair). */
-struct hv_sched_fair_params {
-	uint32_t weight;      /**< Share of the CPU, 1 to #HV_SCHED_WEIGHT_MAX. */
-	uint32_t cap_percent; /**< Most CPU time in percent of one CPU, 1 to 100; 0: no cap. */
-};
-
-/** One window of a cyclic schedule (#hv_sched_cyclic). */
-struct hv_sched_cyclic_window {
-	hv_domid_t domid;   /**< Domain that owns the window, below #HV_CONFIG_MAX_DOMAINS. */
-	uint64_t offset_ns; /**< Start, from the start of the major frame. */
-	uint64_t length_ns; /**< Length, more than 0. */
-};
-
-/**
- * A cyclic schedule (#hv_sched_cyclic): windows that do not overlap, inside
- * a major frame that repeats forever. It belongs to the instance, not to
- * one domain.
- */
-struct hv_sched_cyclic_params {
-	uint64_t major_frame_ns; /**< Length of the major frame, more than 0. */
-	uint32_t window_count;   /**< Windows used, 1 to #HV_SCHED_CYCLIC_MAX_WINDOWS. */
-	/** The windows, in any order. */
-	struct hv_sched_cyclic_window windows[HV_SCHED_CYCLIC_MAX_WINDOWS];
-};
-
-/** Scheduling parameters, tagged by the module they are meant for. */
-struct hv_sched_params {
-	uint32_t kind; /**< An #hv_sched_kind: which member below is meant. */
-	/** The parameters for #kind. */
-	union {
-		struct hv_sched_bvt_params bvt;       /**< For #HV_SCHED_KIND_BVT. */
-		struct hv_sched_fair_params fair;     /**< For #HV_SCHED_KIND_FAIR. */
-		struct hv_sched_cyclic_params cyclic; /**< For #HV_SCHED_KIND_CYCLIC. */
-	};
-};
 
 /** A scheduler instance: the module and its state. */
 struct hv_sched {

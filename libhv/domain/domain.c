@@ -188,7 +188,8 @@ int hv_domain_create(const struct hv_domain_desc *desc, hv_domid_t id, struct hv
 
 		v->domain = d;
 		v->id = i;
-		v->sched = (struct hv_sched_vcpu){.domid = id, .vcpu_id = i, .priv = v->sched_priv};
+		v->sched =
+		        (struct hv_sched_vcpu){.domid = id, .vcpu_id = i, .priv = v->sched_priv[0]};
 	}
 	rc = hv_domain_build(d);
 	if (rc != 0) {

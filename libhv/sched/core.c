@@ -78,8 +78,16 @@
 
 #define NO_DEADLINE UINT64_MAX
 
-static struct hv_sched instance;
-static _Alignas(16) unsigned char instance_priv[HV_SCHED_PRIV_MAX_SIZE];
+/*
+ * Two instances and their state, used in turn: hv_sched_switch() sets up
+ * the one that is not current, so that the current one stays untouched
+ * until the new one is complete. Each vCPU likewise has two buffers of
+ * module state (hv_vcpu::sched_priv); its sched.priv points to the one the
+ * current instance uses.
+ */
+static struct hv_sched instances[2];
+static _Alignas(16) unsigned char instance_privs[2][HV_SCHED_PRIV_MAX_SIZE];
+static struct hv_sched *instance = &instances[0];
 static struct hv_vcpu *running;
 /*
  * The earliest guest timer or block deadline, so that the loop scans the
@@ -129,14 +137,11 @@ static const char *missing_hook(const struct hv_sched_ops *ops)
 	return NULL;
 }
 
-int hv_sched_setup(const struct hv_sched_ops *ops, uint64_t slice_ns)
+/* Checks a module as at registration; logs the fault. */
+static int check_module(const struct hv_sched_ops *ops)
 {
 	const char *hook;
-	int rc;
 
-	instance = (struct hv_sched){.ops = NULL};
-	running = NULL;
-	repick = false;
 	if (ops == NULL || ops->name == NULL) {
 		hv_err("sched: the scheduler module has no name");
 		return -HV_EINVAL;
@@ -161,12 +166,40 @@ int hv_sched_setup(const struct hv_sched_ops *ops, uint64_t slice_ns)
 		       ops->vcpu_priv_size, (unsigned int)HV_SCHED_VCPU_PRIV_MAX_SIZE);
 		return -HV_EINVAL;
 	}
-	hv_memset(instance_priv, 0, sizeof(instance_priv));
-	instance = (struct hv_sched){.ops = ops, .priv = instance_priv, .slice_ns = slice_ns};
-	rc = hv_sched_call_init(&instance);
+	return 0;
+}
+
+/* Sets up instances[slot] for ops; on an error its ops stay NULL. */
+static int init_instance(unsigned int slot, const struct hv_sched_ops *ops, uint64_t slice_ns)
+{
+	struct hv_sched *s = &instances[slot];
+	int rc;
+
+	hv_memset(instance_privs[slot], 0, sizeof(instance_privs[slot]));
+	*s = (struct hv_sched){.ops = ops, .priv = instance_privs[slot], .slice_ns = slice_ns};
+	rc = hv_sched_call_init(s);
 	if (rc != 0) {
 		hv_err("sched: module '%s' failed to initialize: %s", ops->name, hv_strerror(rc));
-		instance.ops = NULL;
+		s->ops = NULL;
+	}
+	return rc;
+}
+
+int hv_sched_setup(const struct hv_sched_ops *ops, uint64_t slice_ns)
+{
+	int rc;
+
+	instances[0] = (struct hv_sched){.ops = NULL};
+	instances[1] = (struct hv_sched){.ops = NULL};
+	instance = &instances[0];
+	running = NULL;
+	repick = false;
+	rc = check_module(ops);
+	if (rc != 0) {
+		return rc;
+	}
+	rc = init_instance(0, ops, slice_ns);
+	if (rc != 0) {
 		return rc;
 	}
 	hv_info("sched: module '%s', time slice %llu us", ops->name,
@@ -176,12 +209,7 @@ int hv_sched_setup(const struct hv_sched_ops *ops, uint64_t slice_ns)
 
 struct hv_sched *hv_sched_instance(void)
 {
-	return &instance;
-}
-
-struct hv_vcpu *hv_sched_running(void)
-{
-	return running;
+	return instance;
 }
 
 static bool runnable(const struct hv_vcpu *v)
@@ -189,13 +217,104 @@ static bool runnable(const struct hv_vcpu *v)
 	return v->state == HV_VCPU_RUNNABLE || v->state == HV_VCPU_RUNNING;
 }
 
+/* The buffer of module state of v that the current instance does not use. */
+static void *spare_priv(struct hv_vcpu *v)
+{
+	return v->sched.priv == v->sched_priv[0] ? v->sched_priv[1] : v->sched_priv[0];
+}
+
+/*
+ * Gives the first 'count' vCPUs known to the module (in domain, then vCPU
+ * order) their other buffer of module state.
+ */
+static void flip_privs(uint32_t count)
+{
+	uint32_t done = 0;
+
+	for (hv_domid_t id = 0; id < HV_CONFIG_MAX_DOMAINS; id++) {
+		struct hv_domain *d = hv_domain_get(id);
+
+		for (uint32_t i = 0; d != NULL && i < d->vcpu_count && done < count; i++) {
+			struct hv_vcpu *v = &d->vcpus[i];
+
+			if (v->in_sched) {
+				v->sched.priv = spare_priv(v);
+				done++;
+			}
+		}
+	}
+}
+
+/*
+ * The new instance takes every vCPU the current one knows, in their
+ * spare buffers, so that the current instance and the vCPUs' buffers it
+ * uses are never written: on an error only the sched.priv pointers are
+ * put back. The new instance is then simply abandoned (its hooks hold
+ * nothing outside its own storage), without remove_vcpu calls.
+ */
+int hv_sched_switch(const struct hv_sched_ops *ops)
+{
+	unsigned int slot = instance == &instances[0] ? 1 : 0;
+	struct hv_sched *next = &instances[slot];
+	const char *old_name;
+	uint32_t added = 0;
+	int rc;
+
+	HV_CHECK(instance->ops != NULL);
+	old_name = instance->ops->name;
+	rc = check_module(ops);
+	if (rc != 0) {
+		return rc;
+	}
+	rc = init_instance(slot, ops, instance->slice_ns);
+	if (rc != 0) {
+		return rc;
+	}
+	for (hv_domid_t id = 0; id < HV_CONFIG_MAX_DOMAINS && rc == 0; id++) {
+		struct hv_domain *d = hv_domain_get(id);
+
+		for (uint32_t i = 0; d != NULL && i < d->vcpu_count && rc == 0; i++) {
+			struct hv_vcpu *v = &d->vcpus[i];
+
+			if (!v->in_sched) {
+				continue;
+			}
+			v->sched.priv = spare_priv(v);
+			added++;
+			hv_memset(v->sched.priv, 0, HV_SCHED_VCPU_PRIV_MAX_SIZE);
+			rc = hv_sched_call_add_vcpu(next, &v->sched);
+			if (rc == 0 && runnable(v)) {
+				hv_sched_call_wake(next, &v->sched);
+			}
+		}
+	}
+	if (rc != 0) {
+		hv_notice("sched: cannot switch from '%s' to '%s': %s", old_name, ops->name,
+		          hv_strerror(rc));
+		flip_privs(added);
+		next->ops = NULL;
+		return rc;
+	}
+	instance = next;
+	/* The running vCPU stays RUNNING; the next decision is the new module's. */
+	repick = true;
+	idle_until = 0;
+	hv_info("sched: switched from '%s' to '%s'", old_name, ops->name);
+	return 0;
+}
+
+struct hv_vcpu *hv_sched_running(void)
+{
+	return running;
+}
+
 int hv_sched_vcpu_add(struct hv_vcpu *v)
 {
 	int rc;
 
-	HV_CHECK(!v->in_sched && instance.ops != NULL);
-	hv_memset(v->sched_priv, 0, sizeof(v->sched_priv));
-	rc = hv_sched_call_add_vcpu(&instance, &v->sched);
+	HV_CHECK(!v->in_sched && instance->ops != NULL);
+	hv_memset(v->sched.priv, 0, HV_SCHED_VCPU_PRIV_MAX_SIZE);
+	rc = hv_sched_call_add_vcpu(instance, &v->sched);
 	v->in_sched = rc == 0;
 	return rc;
 }
@@ -204,7 +323,7 @@ int hv_sched_vcpu_add(struct hv_vcpu *v)
 static void sleep_vcpu(struct hv_vcpu *v, enum hv_vcpu_state state)
 {
 	if (runnable(v)) {
-		hv_sched_call_sleep(&instance, &v->sched);
+		hv_sched_call_sleep(instance, &v->sched);
 	}
 	v->state = state;
 	if (v == running) {
@@ -217,7 +336,7 @@ void hv_sched_vcpu_stop(struct hv_vcpu *v)
 {
 	if (v->in_sched) {
 		sleep_vcpu(v, HV_VCPU_DOWN);
-		hv_sched_call_remove_vcpu(&instance, &v->sched);
+		hv_sched_call_remove_vcpu(instance, &v->sched);
 		v->in_sched = false;
 	}
 	v->state = HV_VCPU_DOWN;
@@ -235,7 +354,7 @@ void hv_sched_vcpu_wake(struct hv_vcpu *v)
 	}
 	v->state = HV_VCPU_RUNNABLE;
 	v->block_deadline = 0;
-	hv_sched_call_wake(&instance, &v->sched);
+	hv_sched_call_wake(instance, &v->sched);
 	hv_domain_update_state(v->domain);
 }
 
@@ -261,7 +380,7 @@ void hv_sched_vcpu_yield(struct hv_vcpu *v)
 	if (!runnable(v)) {
 		return;
 	}
-	hv_sched_call_yield(&instance, &v->sched);
+	hv_sched_call_yield(instance, &v->sched);
 	if (v == running) {
 		repick = true;
 	}
@@ -286,7 +405,7 @@ static struct hv_vcpu *pick(uint64_t now)
 		running->state = HV_VCPU_RUNNABLE;
 	}
 	running = NULL;
-	sv = hv_sched_call_pick_next(&instance, now, &slice);
+	sv = hv_sched_call_pick_next(instance, now, &slice);
 	if (sv == NULL) {
 		/* A module may keep the CPU idle on purpose (a cyclic window of
 		 * an absent domain, a capped domain): the slice says how long. */
@@ -296,11 +415,11 @@ static struct hv_vcpu *pick(uint64_t now)
 	v = vcpu_of(sv);
 	if (!runnable(v) || hv_domain_get(sv->domid) != v->domain) {
 		hv_panic("sched: module '%s' picked vCPU %u of domain %u, which is not runnable",
-		         instance.ops->name, sv->vcpu_id, sv->domid);
+		         instance->ops->name, sv->vcpu_id, sv->domid);
 	}
 	v->state = HV_VCPU_RUNNING;
 	running = v;
-	slice_end = now + (slice != 0 ? slice : instance.slice_ns);
+	slice_end = now + (slice != 0 ? slice : instance->slice_ns);
 	return v;
 }
 

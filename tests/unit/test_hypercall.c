@@ -4,7 +4,8 @@
  * each with good and bad arguments, on a real domain in fake RAM: the
  * result is what the dispatcher put in the guest's result register. Bad
  * arguments return an error and change nothing. Also the fast path's
- * handler table against the fast set.
+ * handler table against the fast set, and the scheduler hypercall with
+ * the run-time switch of scheduler module behind it.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,7 @@
 #include "domain_fixture.h"
 #include "event/event.h"
 #include "hypercall/hypercall.h"
+#include "sched/sched.h"
 
 static struct hv_domain *dom;
 static struct hv_vcpu *vcpu;
@@ -336,6 +338,194 @@ static void test_event_op(void **state)
 	assert_int_equal(dom->events_sent, 1);
 }
 
+/* A control domain next to 'dom'; its vCPU is entered. */
+static struct hv_vcpu *enter_control(struct hv_domain **out)
+{
+	struct hv_domain *ctl = df_create("ctl", 1u << 20, HV_CRASH_DESTROY, HV_DOMAIN_F_CONTROL);
+
+	*out = ctl;
+	return df_enter(ctl);
+}
+
+static void test_sched_op_needs_control(void **state)
+{
+	uint64_t va = put_string("unchanged", 0);
+	const struct hv_sched_ops *before = hv_sched_instance()->ops;
+	char buf[16] = "";
+
+	(void)state;
+	/* Refused before any argument is read, good or bad. */
+	for (uint64_t op = 0; op < 5; op++) {
+		assert_int_equal(df_hypercall(vcpu, HV_HC_SCHED_OP, op, 0, va), -HV_EPERM);
+		assert_int_equal(df_hypercall(vcpu, HV_HC_SCHED_OP, op, va, 16), -HV_EPERM);
+		assert_int_equal(
+		        df_hypercall(vcpu, HV_HC_SCHED_OP, op, UINT64_C(0xffff800000001000), 0),
+		        -HV_EPERM);
+	}
+	df_read(dom, va, buf, 10);
+	assert_string_equal(buf, "unchanged");
+	assert_ptr_equal(hv_sched_instance()->ops, before);
+	assert_int_equal(dom->state, HV_DOMAIN_RUNNING);
+}
+
+static void test_sched_op_bad_arguments(void **state)
+{
+	struct hv_domain *ctl;
+	struct hv_vcpu *cv = enter_control(&ctl);
+	uint64_t buf = ctl->layout.mem_start;
+	uint64_t name;
+	char got[HV_SCHED_NAME_SIZE] = "";
+
+	(void)state;
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_GET_SCHEDULER, buf, 16), 0);
+	df_read(ctl, buf, got, sizeof(got));
+	assert_string_equal(got, "rr");
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_GET_SCHEDULER, buf, 2),
+	                 -HV_ERANGE);
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_GET_SCHEDULER, 0, 16),
+	                 -HV_EFAULT);
+	/* Round-robin takes no parameters; domain ids are checked first. */
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_GET_PARAMS, 0, buf),
+	                 -HV_ENOSYS);
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_SET_PARAMS, 1, buf),
+	                 -HV_ENOSYS);
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_GET_PARAMS, 5, buf),
+	                 -HV_ENOENT);
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_GET_PARAMS,
+	                              HV_CONFIG_MAX_DOMAINS, buf),
+	                 -HV_EINVAL);
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_SET_PARAMS, UINT64_MAX, buf),
+	                 -HV_EINVAL);
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, 4, 0, 0), -HV_EINVAL);
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, UINT64_MAX, 0, 0), -HV_EINVAL);
+	/* Names: unknown, too long (no NUL in 16 bytes), unreadable. */
+	name = put_string("nope", 0x1000);
+	df_write(dom, name + 4, "", 1);
+	assert_int_equal(df_hypercall(vcpu, HV_HC_SCHED_OP, HV_SCHED_OP_SET_SCHEDULER, name, 0),
+	                 -HV_EPERM);
+	name = ctl->layout.mem_start + 0x100;
+	df_write(ctl, name, "nope", 5);
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_SET_SCHEDULER, name, 0),
+	                 -HV_ENOENT);
+	df_write(ctl, name, "bvtbvtbvtbvtbvtb", 16);
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_SET_SCHEDULER, name, 0),
+	                 -HV_EINVAL);
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_SET_SCHEDULER, 0, 0),
+	                 -HV_EFAULT);
+	/* Cyclic would run nothing (no schedule yet): refused. */
+	df_write(ctl, name, "cyclic", 7);
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_SET_SCHEDULER, name, 0),
+	                 -HV_EINVAL);
+	assert_ptr_equal(hv_sched_instance()->ops, &hv_sched_rr);
+	df_assert_console_lacks("switched");
+}
+
+/* Takes the vCPUs the module picks out of the run queue; returns how many it picked. */
+static unsigned int drain(void)
+{
+	unsigned int count = 0;
+	struct hv_sched_vcpu *sv;
+	uint64_t slice = 0;
+
+	while ((sv = hv_sched_call_pick_next(hv_sched_instance(), 0, &slice)) != NULL) {
+		struct hv_domain *d = hv_domain_get(sv->domid);
+
+		assert_non_null(d);
+		hv_sched_vcpu_block(&d->vcpus[sv->vcpu_id], 0);
+		count++;
+		assert_true(count <= 3);
+	}
+	return count;
+}
+
+static void test_sched_op_switch_to_bvt(void **state)
+{
+	struct hv_sched_params p = {.kind = HV_SCHED_KIND_BVT, .bvt = {.weight = 512}};
+	struct hv_domain *ctl;
+	struct hv_vcpu *cv = enter_control(&ctl);
+	uint64_t buf = ctl->layout.mem_start;
+	uint64_t name = buf + 0x100;
+	char got[HV_SCHED_NAME_SIZE] = "";
+
+	(void)state;
+	df_write(ctl, name, "bvt", 4);
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_SET_SCHEDULER, name, 0), 0);
+	df_assert_console_has("hv: sched: switched from 'rr' to 'bvt'");
+	assert_ptr_equal(hv_sched_instance()->ops, &hv_sched_bvt);
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_GET_SCHEDULER, buf, 16), 0);
+	df_read(ctl, buf, got, sizeof(got));
+	assert_string_equal(got, "bvt");
+	/* Both domains still run, and both vCPUs are the new module's. */
+	assert_int_equal(dom->state, HV_DOMAIN_RUNNING);
+	assert_int_equal(ctl->state, HV_DOMAIN_RUNNING);
+	assert_true(vcpu->in_sched && cv->in_sched);
+	/* Parameters: defaults, set, read back; a bad set changes nothing. */
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_GET_PARAMS, 0, buf), 0);
+	df_read(ctl, buf, &p, sizeof(p));
+	assert_int_equal(p.kind, HV_SCHED_KIND_BVT);
+	assert_int_equal(p.bvt.weight, HV_SCHED_WEIGHT_DEFAULT);
+	p = (struct hv_sched_params){.kind = HV_SCHED_KIND_BVT, .bvt = {.weight = 512}};
+	df_write(ctl, buf, &p, sizeof(p));
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_SET_PARAMS, 0, buf), 0);
+	p.bvt.weight = 0;
+	df_write(ctl, buf, &p, sizeof(p));
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_SET_PARAMS, 0, buf),
+	                 -HV_EINVAL);
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_SET_PARAMS, 0,
+	                              UINT64_C(0xffff800000001000)),
+	                 -HV_EFAULT);
+	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_GET_PARAMS, 0, buf), 0);
+	df_read(ctl, buf, &p, sizeof(p));
+	assert_int_equal(p.bvt.weight, 512);
+	/* Every runnable vCPU is in the new module's run queue. */
+	assert_int_equal(drain(), 2);
+}
+
+static int failing_init(struct hv_sched *s)
+{
+	(void)s;
+	return -HV_ENOMEM;
+}
+
+static int failing_add(struct hv_sched *s, struct hv_sched_vcpu *v)
+{
+	(void)s;
+	(void)v;
+	return -HV_ENOSPC;
+}
+
+static void test_sched_switch_failure_keeps_old(void **state)
+{
+	struct hv_sched_ops bad_add = hv_sched_bvt;
+	struct hv_sched_ops bad_init = hv_sched_bvt;
+	struct hv_sched_ops no_name = hv_sched_bvt;
+	struct hv_domain *ctl;
+	struct hv_vcpu *cv = enter_control(&ctl);
+	struct hv_sched *before = hv_sched_instance();
+	void *priv = vcpu->sched.priv;
+
+	(void)state;
+	bad_add.add_vcpu = failing_add;
+	bad_init.init = failing_init;
+	no_name.name = NULL;
+	assert_int_equal(hv_sched_switch(&bad_add), -HV_ENOSPC);
+	assert_int_equal(hv_sched_switch(&bad_init), -HV_ENOMEM);
+	assert_int_equal(hv_sched_switch(&no_name), -HV_EINVAL);
+	assert_int_equal(hv_sched_switch(NULL), -HV_EINVAL);
+	assert_ptr_equal(hv_sched_instance(), before);
+	assert_ptr_equal(before->ops, &hv_sched_rr);
+	assert_ptr_equal(vcpu->sched.priv, priv);
+	df_assert_console_lacks("switched");
+	/* Switches back and forth use the two buffers in turn. */
+	assert_int_equal(hv_sched_switch(&hv_sched_bvt), 0);
+	assert_ptr_not_equal(vcpu->sched.priv, priv);
+	assert_int_equal(hv_sched_switch(&hv_sched_rr), 0);
+	assert_ptr_equal(vcpu->sched.priv, priv);
+	assert_ptr_equal(hv_sched_instance()->ops, &hv_sched_rr);
+	assert_true(cv->in_sched);
+	assert_int_equal(drain(), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -351,6 +541,10 @@ int main(void)
 	        cmocka_unit_test_setup(test_shutdown, setup),
 	        cmocka_unit_test_setup(test_reboot, setup),
 	        cmocka_unit_test_setup(test_event_op, setup),
+	        cmocka_unit_test_setup(test_sched_op_needs_control, setup),
+	        cmocka_unit_test_setup(test_sched_op_bad_arguments, setup),
+	        cmocka_unit_test_setup(test_sched_op_switch_to_bvt, setup),
+	        cmocka_unit_test_setup(test_sched_switch_failure_keeps_old, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,7 +25,7 @@
 #include <stdint.h>
 
 /** Guest ABI version: major in the upper 16 bits, minor in the lower. */
-#define HV_ABI_VERSION ((1u << 16) | 0u)
+#define HV_ABI_VERSION ((1u << 16) | 1u)
 
 /** @name Hypercall numbers
  * @{
@@ -55,8 +55,11 @@
 #define HV_HC_FEATURES 10
 /** `event_op(uint64_t op, uint64_t port)`: `HV_EVENT_OP_*` on one of the caller's event ports. */
 #define HV_HC_EVENT_OP 11
+/** `sched_op(uint64_t op, ...)`: `HV_SCHED_OP_*` of `<hv/abi/sched.h>`; control domain only
+ * (others get `-HV_EPERM`). */
+#define HV_HC_SCHED_OP 12
 /** Number of hypercalls; numbers at or above it return `-HV_ENOSYS`. */
-#define HV_HC_COUNT 12
+#define HV_HC_COUNT 13
 /** @} */
 
 /** @name Shutdown reasons (#HV_HC_SHUTDOWN)

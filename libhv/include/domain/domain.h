@@ -86,8 +86,12 @@ struct hv_domain;
 struct hv_vcpu {
 	/* The port's register state; first, for its alignment. */
 	struct hv_port_vcpu port;
-	/* The scheduler module's state for this vCPU. */
-	_Alignas(16) unsigned char sched_priv[HV_SCHED_VCPU_PRIV_MAX_SIZE];
+	/*
+	 * The scheduler module's state for this vCPU: two buffers, so that a
+	 * switch of module (hv_sched_switch()) fills one while the current
+	 * module keeps the other; sched.priv points to the current one.
+	 */
+	_Alignas(16) unsigned char sched_priv[2][HV_SCHED_VCPU_PRIV_MAX_SIZE];
 	struct hv_sched_vcpu sched;
 	struct hv_domain *domain;
 	uint32_t id;

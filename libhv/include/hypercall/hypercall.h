@@ -53,6 +53,7 @@ int64_t hv_hypercall_set_timer(struct hv_vcpu *v, const uint64_t *args);
 int64_t hv_hypercall_shutdown(struct hv_vcpu *v, const uint64_t *args);
 int64_t hv_hypercall_features(struct hv_vcpu *v, const uint64_t *args);
 int64_t hv_hypercall_event_op(struct hv_vcpu *v, const uint64_t *args);
+int64_t hv_hypercall_sched_op(struct hv_vcpu *v, const uint64_t *args);
 
 /* Largest console_write a guest can make in one call. */
 #define HV_CONSOLE_WRITE_MAX 4096u

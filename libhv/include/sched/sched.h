@@ -90,7 +90,20 @@ static inline int hv_sched_call_get_params(const struct hv_sched *s, hv_domid_t 
  */
 int hv_sched_setup(const struct hv_sched_ops *ops, uint64_t slice_ns);
 
-/* The instance set up by hv_sched_setup(). */
+/*
+ * Switches the machine's scheduler to another module at run time. There is
+ * one CPU pool, the whole machine, so this replaces the one instance: a
+ * new instance of 'ops' is set up (with the same default time slice), every
+ * vCPU the old module knows is added to it and the runnable and running
+ * ones are woken in it; then it becomes current. Domains keep running; the
+ * running vCPU stays RUNNING and the next decision is the new module's.
+ * The old module's parameters are not carried over. Returns 0, -HV_EINVAL
+ * for a bad module, or the new module's init or add_vcpu error; on an
+ * error the old instance is current and untouched.
+ */
+int hv_sched_switch(const struct hv_sched_ops *ops);
+
+/* The current instance (hv_sched_setup(), then hv_sched_switch()). */
 struct hv_sched *hv_sched_instance(void);
 
 /* Hands a vCPU to the module (it stays down). */

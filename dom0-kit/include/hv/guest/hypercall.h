@@ -29,6 +29,7 @@
 
 #include <hv/abi/errno.h>
 #include <hv/abi/hypercall.h>
+#include <hv/abi/sched.h>
 #include <hv/abi/trap.h>
 
 /**
@@ -234,6 +235,71 @@ static inline int hvg_event_send(uint32_t port)
 static inline int hvg_event_unmask(uint32_t port)
 {
 	return (int)hvg_hypercall2(HV_HC_EVENT_OP, HV_EVENT_OP_UNMASK, port);
+}
+
+/**
+ * @brief Read a domain's scheduling parameters (#HV_SCHED_OP_GET_PARAMS).
+ *
+ * Control domain only.
+ * @param domid The domain.
+ * @param[out] out The parameters, tagged with the current module's kind.
+ * @return 0; -HV_EPERM if this is not the control domain; -HV_EINVAL for a
+ *         domain id out of range; -HV_ENOENT for no such domain; -HV_ENOSYS
+ *         if the current module takes no parameters; -HV_EFAULT for a bad
+ *         @p out.
+ */
+static inline int hvg_sched_get_params(uint16_t domid, struct hv_sched_params *out)
+{
+	return (int)hvg_hypercall6(HV_HC_SCHED_OP, HV_SCHED_OP_GET_PARAMS, domid,
+	                           (uint64_t)(uintptr_t)out, 0, 0, 0);
+}
+
+/**
+ * @brief Set a domain's scheduling parameters (#HV_SCHED_OP_SET_PARAMS).
+ *
+ * Control domain only. Nothing changes on an error.
+ * @param domid The domain.
+ * @param p The parameters; `p->kind` must be the current module's kind.
+ * @return 0; -HV_EPERM, -HV_EINVAL (also for parameters the module
+ *         refuses), -HV_ENOENT, -HV_ENOSYS or -HV_EFAULT as for
+ *         hvg_sched_get_params().
+ */
+static inline int hvg_sched_set_params(uint16_t domid, const struct hv_sched_params *p)
+{
+	return (int)hvg_hypercall6(HV_HC_SCHED_OP, HV_SCHED_OP_SET_PARAMS, domid,
+	                           (uint64_t)(uintptr_t)p, 0, 0, 0);
+}
+
+/**
+ * @brief Switch the machine's scheduler module (#HV_SCHED_OP_SET_SCHEDULER).
+ *
+ * Control domain only. Domains keep running; their parameters start at
+ * the new module's defaults. Nothing changes on an error.
+ * @param name A built-in module's name ("rr", "bvt", "fair", "cyclic"),
+ *        NUL-terminated, at most #HV_SCHED_NAME_SIZE bytes with the NUL.
+ * @return 0; -HV_EPERM if this is not the control domain; -HV_ENOENT for an
+ *         unknown name; -HV_EINVAL for a name too long; -HV_EFAULT for a bad
+ *         @p name; or the new module's error.
+ */
+static inline int hvg_sched_set_scheduler(const char *name)
+{
+	return (int)hvg_hypercall6(HV_HC_SCHED_OP, HV_SCHED_OP_SET_SCHEDULER,
+	                           (uint64_t)(uintptr_t)name, 0, 0, 0, 0);
+}
+
+/**
+ * @brief Read the current scheduler module's name (#HV_SCHED_OP_GET_SCHEDULER).
+ *
+ * Control domain only.
+ * @param[out] buf Receives the name, NUL-terminated.
+ * @param size Bytes at @p buf; #HV_SCHED_NAME_SIZE is always enough.
+ * @return 0; -HV_EPERM if this is not the control domain; -HV_ERANGE if
+ *         @p size is too small; -HV_EFAULT for a bad @p buf.
+ */
+static inline int hvg_sched_get_scheduler(char *buf, uint64_t size)
+{
+	return (int)hvg_hypercall6(HV_HC_SCHED_OP, HV_SCHED_OP_GET_SCHEDULER,
+	                           (uint64_t)(uintptr_t)buf, size, 0, 0, 0);
 }
 
 #endif /* HV_GUEST_HYPERCALL_H */
