@@ -185,4 +185,39 @@ static inline void df_assert_console_lacks(const char *needle)
 	}
 }
 
+/*
+ * Boots, under the real core, an appliance of two domains (1 MiB each, the
+ * default image) that each run three times and power off, scheduled by
+ * 'sched'; returns hv_main()'s verdict. The names say which is which in
+ * fake_run_log().
+ */
+static inline int df_run_two_spinners(const struct hv_sched_ops *sched, const char *name,
+                                      const char *first, const char *second)
+{
+	static const struct fake_step spin[] = {FAKE_SPIN(3), FAKE_POWEROFF};
+	const struct hv_domain_config domains[] = {
+	        {.name = first, .image = "img", .mem_size = 1u << 20, .vcpu_count = 1},
+	        {.name = second, .image = "img", .mem_size = 1u << 20, .vcpu_count = 1},
+	};
+	const struct hv_config cfg = {
+	        .version = HV_CONFIG_VERSION,
+	        .name = name,
+	        .domains = domains,
+	        .domain_count = 2,
+	        .tick_ns = 1000000,
+	        .selftest_ticks = 1,
+	        .sched = sched,
+	};
+	struct elf_builder b;
+
+	fake_port_reset();
+	fake_boot_init(&df.boot);
+	elf_builder_default(&b);
+	df_set_image(&b);
+	fake_boot_add_module(&df.boot, DF_MOD_PA, df.image, df.image_size, "img");
+	fake_script_set(first, spin, 2);
+	fake_script_set(second, spin, 2);
+	return hv_main(&cfg, &df.boot);
+}
+
 #endif /* HV_TESTS_UNIT_DOMAIN_FIXTURE_H */

@@ -249,32 +249,10 @@ static const struct hv_sched_ops highest_first = {
 
 static void test_custom_module_from_config(void **state)
 {
-	static const struct hv_domain_config domains[] = {
-	        {.name = "low", .image = "img", .mem_size = 1u << 20, .vcpu_count = 1},
-	        {.name = "high", .image = "img", .mem_size = 1u << 20, .vcpu_count = 1},
-	};
-	static const struct fake_step spin[] = {FAKE_SPIN(3), FAKE_POWEROFF};
-	struct hv_config cfg = {
-	        .version = HV_CONFIG_VERSION,
-	        .name = "custom",
-	        .domains = domains,
-	        .domain_count = 2,
-	        .tick_ns = 1000000,
-	        .selftest_ticks = 1,
-	        .sched = &highest_first,
-	};
-	struct elf_builder b;
-
 	(void)state;
-	fake_port_reset();
-	fake_boot_init(&df.boot);
-	elf_builder_default(&b);
-	df_set_image(&b);
-	fake_boot_add_module(&df.boot, DF_MOD_PA, df.image, df.image_size, "img");
-	fake_script_set("low", spin, 2);
-	fake_script_set("high", spin, 2);
 	picks_made = 0;
-	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	assert_int_equal(df_run_two_spinners(&highest_first, "custom", "low", "high"),
+	                 HV_VERDICT_PASS);
 	df_assert_console_has("hv: sched: module 'highest', time slice 1000 us\n");
 	/* "high" runs to its end before "low" runs at all. */
 	assert_string_equal(fake_run_log(), "high high high high low low low low");
@@ -284,11 +262,7 @@ static void test_custom_module_from_config(void **state)
 	struct hv_sched_ops broken = highest_first;
 
 	broken.wake = NULL;
-	cfg.sched = &broken;
-	fake_port_reset();
-	fake_boot_init(&df.boot);
-	fake_boot_add_module(&df.boot, DF_MOD_PA, df.image, df.image_size, "img");
-	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_FAIL);
+	assert_int_equal(df_run_two_spinners(&broken, "custom", "low", "high"), HV_VERDICT_FAIL);
 	df_assert_console_has("hv: error: sched: module 'highest' has no wake hook\n"
 	                      "hv: error: config: sched: scheduler module refused\n"
 	                      "hv: verdict: FAIL\n");

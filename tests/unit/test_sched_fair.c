@@ -246,31 +246,8 @@ static void test_fair_decision_cost(void **state)
 /* The module under the real core: two spinning domains run to their end. */
 static void test_fair_runs_an_appliance(void **state)
 {
-	static const struct hv_domain_config domains[] = {
-	        {.name = "a", .image = "img", .mem_size = 1u << 20, .vcpu_count = 1},
-	        {.name = "b", .image = "img", .mem_size = 1u << 20, .vcpu_count = 1},
-	};
-	static const struct fake_step spin[] = {FAKE_SPIN(3), FAKE_POWEROFF};
-	const struct hv_config cfg = {
-	        .version = HV_CONFIG_VERSION,
-	        .name = "fair",
-	        .domains = domains,
-	        .domain_count = 2,
-	        .tick_ns = 1000000,
-	        .selftest_ticks = 1,
-	        .sched = &hv_sched_fair,
-	};
-	struct elf_builder b;
-
 	(void)state;
-	fake_port_reset();
-	fake_boot_init(&df.boot);
-	elf_builder_default(&b);
-	df_set_image(&b);
-	fake_boot_add_module(&df.boot, DF_MOD_PA, df.image, df.image_size, "img");
-	fake_script_set("a", spin, 2);
-	fake_script_set("b", spin, 2);
-	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	assert_int_equal(df_run_two_spinners(&hv_sched_fair, "fair", "a", "b"), HV_VERDICT_PASS);
 	df_assert_console_has("hv: sched: module 'fair', time slice 1000 us\n");
 	assert_true(fake_run_count() >= 8);
 }
