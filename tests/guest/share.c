@@ -4,11 +4,11 @@
  * and w4 after their weights (weight=1, 2, 4 on their module command
  * lines). All three compute from system time 1.0 s to 3.5 s; each measures
  * the CPU time it got between 1.2 s and 3.2 s, while all three compete, and
- * checks it against its share of the weights (1/7, 2/7, 4/7) within 15 %:
- * its share of the wall clock also pays for the hypervisor's own time (a
- * few per cent under TCG). The exact check, within 5 % of the CPU time the
- * domains got together, is tests/guest/check-shares on the hypervisor's
- * accounting.
+ * checks it against its share of the weights (1/7, 2/7, 4/7) within 5 %.
+ * The boot test runs under -icount, where time counts instructions: the
+ * shares then do not depend on how busy the host is, and the hypervisor's
+ * own share of the time is small (about 0.5 %). tests/guest/check-shares
+ * also checks the hypervisor's accounting of the same run.
  */
 #include <hv/guest/guest.h>
 #include <hv/guest/test.h>
@@ -48,7 +48,7 @@ HVG_TEST(share_matches_weight)
 	              (unsigned long long)weight, (unsigned long long)(share / 100),
 	              (unsigned long long)(share % 100), (unsigned long long)(expected / 100),
 	              (unsigned long long)(expected % 100));
-	HVG_CHECK(share * 100 >= expected * 85 && share * 100 <= expected * 115);
+	HVG_CHECK(share * 100 >= expected * 95 && share * 100 <= expected * 105);
 }
 
 HVG_TEST_MAIN()
