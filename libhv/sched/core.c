@@ -8,6 +8,8 @@
  * hv_port_vcpu_run() and hv_port_cpu_wait():
  *
  *   loop:
+ *     (console input is polled after an interrupt exit and an idle wait,
+ *       and raises HV_VIRQ_CONSOLE in the control domain)
  *     expire timers (guest one-shot timers raise HV_VIRQ_TIMER, block
  *       deadlines wake their vCPU)
  *     stop when every domain has ended
@@ -66,6 +68,7 @@
 #include <hv/log.h>
 #include <hv/port.h>
 
+#include "console/console.h"
 #include "domain/domain.h"
 #include "event/event.h"
 #include "guest/access.h"
@@ -516,6 +519,7 @@ static bool idle(void)
 	arm(next);
 	hv_port_cpu_wait();
 	timer_armed = 0; /* it may be what woke us */
+	hv_console_input_poll();
 	return true;
 }
 
@@ -548,6 +552,8 @@ static void handle_exit(struct hv_vcpu *v, const struct hv_exit *exit)
 		hv_trap_exception(v, exit);
 		break;
 	case HV_EXIT_INTERRUPT:
+		/* Not on the fast path: input waits for the next interrupt exit or idle. */
+		hv_console_input_poll();
 		break;
 	default:
 		hv_err("port: vCPU exit with unknown reason %u", exit->reason);

@@ -19,6 +19,9 @@ int fake_power_off_verdict = -1;
 static unsigned char *ram;
 static char console[1 << 16];
 static size_t console_len;
+static char input[4096];
+static size_t input_len;
+static size_t input_pos;
 static uint64_t clock_ns;
 static uint64_t clock_step = 1000;
 static uint64_t deadline;
@@ -43,6 +46,8 @@ void fake_port_reset(void)
 	}
 	console_len = 0;
 	console[0] = '\0';
+	input_len = 0;
+	input_pos = 0;
 	clock_ns = 0;
 	clock_step = 1000;
 	armed = false;
@@ -118,9 +123,28 @@ void hv_port_console_write(const char *buf, size_t len)
 	console[console_len] = '\0';
 }
 
+void fake_console_input(const char *buf, size_t len)
+{
+	if (len > sizeof(input) - input_len) {
+		abort();
+	}
+	memcpy(input + input_len, buf, len);
+	input_len += len;
+}
+
+size_t fake_console_input_left(void)
+{
+	return input_len - input_pos;
+}
+
 int hv_port_console_read(void)
 {
-	return -1;
+	if (input_pos == input_len) {
+		input_pos = 0;
+		input_len = 0;
+		return -1;
+	}
+	return (unsigned char)input[input_pos++];
 }
 
 void *hv_port_phys_to_virt(hv_paddr_t pa)

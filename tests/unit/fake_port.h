@@ -3,7 +3,8 @@
  * A fake board port for host unit tests of the portable core. It captures
  * the console, gives a clock that moves a fixed step per reading, fires the
  * one-shot timer when the clock passes the deadline with interrupts on, and
- * turns power-off into a longjmp back into the test.
+ * turns power-off into a longjmp back into the test. Console input is what
+ * the test queued with fake_console_input(), a byte per read.
  *
  * Guest address spaces are a table of mappings (and of the intermediate
  * tables a 4-level radix tree would need, asked for through the core's
@@ -41,6 +42,10 @@ void fake_port_reset(void);
 const char *fake_console_text(void);
 /* True if the console output contains 'needle'. */
 bool fake_console_contains(const char *needle);
+/* Queues bytes for hv_port_console_read() (emptied by fake_port_reset()). */
+void fake_console_input(const char *buf, size_t len);
+/* Bytes queued that hv_port_console_read() has not returned yet. */
+size_t fake_console_input_left(void);
 /* Pointer to fake RAM at physical address 'pa'. */
 void *fake_ram(uint64_t pa);
 /* Nanoseconds the clock advances at each reading (default 1000). */

@@ -5,12 +5,12 @@
  * verdict, crash policies (destroy, restart and its limit, keep), reboot,
  * round-robin turns, blocking with deadlines, guest timers and VIRQs, the
  * event upcall (also for a vCPU whose address space is not loaded), domain
- * consoles, stranded domains, accounting, HV_CONFIG_F_NO_RUN, the hypercall
- * fast path (what it handles and refuses, that its results are the
- * ordinary path's, that a deadline passed meanwhile is handled at the next
- * exit, and that virtual time counts it without its publishing anything),
- * and that the port forgets a domain's vCPUs and address space before its
- * frames are freed or rebuilt.
+ * consoles, console input (polled at interrupt exits), stranded domains,
+ * accounting, HV_CONFIG_F_NO_RUN, the hypercall fast path (what it handles
+ * and refuses, that its results are the ordinary path's, that a deadline
+ * passed meanwhile is handled at the next exit, and that virtual time
+ * counts it without its publishing anything), and that the port forgets a
+ * domain's vCPUs and address space before its frames are freed or rebuilt.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +18,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "console/console.h"
 #include "domain_fixture.h"
 
 /* A writable scratch area in every domain (the image's bss). */
@@ -379,6 +380,64 @@ static void test_guest_timer_wakes_block(void **state)
 	fake_script_set("timed", timed, 4);
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
 	assert_int_equal(hv_domain_get(0)->events_received, 1);
+}
+
+/* CALL step: console input arrives at the serial port. */
+static void type_hi(struct hv_port_vcpu *p, void *arg)
+{
+	(void)p;
+	(void)arg;
+	fake_console_input("hi", 2);
+}
+
+/* CALL step: HV_VIRQ_CONSOLE is pending in the domain (arg non-NULL) or not. */
+static void check_console_virq(struct hv_port_vcpu *p, void *arg)
+{
+	struct hv_shared_info sh;
+
+	assert_int_equal(fake_guest_read(fake_vcpu_root(p), DF_SHARED, &sh, sizeof(sh)), 0);
+	assert_int_equal((sh.evtchn_pending[0] >> HV_VIRQ_CONSOLE) & 1, arg != NULL ? 1 : 0);
+}
+
+/* CALL step: the bytes console_read put at SCRATCH. */
+static void check_read_hi(struct hv_port_vcpu *p, void *arg)
+{
+	char buf[2];
+
+	(void)arg;
+	assert_int_equal(fake_guest_read(fake_vcpu_root(p), SCRATCH, buf, 2), 0);
+	assert_memory_equal(buf, "hi", 2);
+}
+
+/*
+ * Console input is taken from the port at an interrupt exit (not at a
+ * hypercall, fast or not) and raises HV_VIRQ_CONSOLE in the control domain.
+ */
+static void test_console_input_polled_at_interrupts(void **state)
+{
+	static const struct hv_domain_config doms[] = {
+	        DOM("ctl", HV_DOMAIN_F_CONTROL, HV_CRASH_DESTROY),
+	};
+	static const struct fake_step ctl[] = {
+	        FAKE_CALL(type_hi, NULL),
+	        FAKE_FAST_HC(HV_HC_VERSION),
+	        FAKE_HC(HV_HC_VERSION),
+	        FAKE_CALL(check_console_virq, NULL),
+	        FAKE_HC(HV_HC_CONSOLE_READ, SCRATCH, 16),
+	        FAKE_INTR(),
+	        FAKE_CALL(check_console_virq, (void *)1),
+	        FAKE_HC(HV_HC_CONSOLE_READ, SCRATCH, 16),
+	        FAKE_CALL(check_read_hi, NULL),
+	        FAKE_POWEROFF,
+	};
+	struct hv_config cfg = config(doms, 1);
+
+	(void)state;
+	hv_console_input_reset();
+	fake_script_set("ctl", ctl, sizeof(ctl) / sizeof(ctl[0]));
+	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
+	assert_int_equal(fake_console_input_left(), 0);
+	assert_int_equal(hv_console_input_count(), 0);
 }
 
 static bool upcall_seen;
@@ -1029,6 +1088,7 @@ int main(void)
 	        cmocka_unit_test_setup(test_fast_path_guest_timer_and_upcall, setup),
 	        cmocka_unit_test_setup(test_fast_path_counts_as_run_time, setup),
 	        cmocka_unit_test_setup(test_port_forgets_vcpus_and_address_spaces_first, setup),
+	        cmocka_unit_test_setup(test_console_input_polled_at_interrupts, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

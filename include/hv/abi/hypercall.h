@@ -58,8 +58,11 @@
 /** `sched_op(uint64_t op, ...)`: `HV_SCHED_OP_*` of `<hv/abi/sched.h>`; control domain only
  * (others get `-HV_EPERM`). */
 #define HV_HC_SCHED_OP 12
+/** `console_read(char *buf, uint64_t len)`: takes up to `len` bytes of console input (at most
+ * 4096 a call); returns the count, 0 if none. Control domain only (others get `-HV_EPERM`). */
+#define HV_HC_CONSOLE_READ 13
 /** Number of hypercalls; numbers at or above it return `-HV_ENOSYS`. */
-#define HV_HC_COUNT 13
+#define HV_HC_COUNT 14
 /** @} */
 
 /** @name Shutdown reasons (#HV_HC_SHUTDOWN)

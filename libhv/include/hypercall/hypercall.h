@@ -54,8 +54,11 @@ int64_t hv_hypercall_shutdown(struct hv_vcpu *v, const uint64_t *args);
 int64_t hv_hypercall_features(struct hv_vcpu *v, const uint64_t *args);
 int64_t hv_hypercall_event_op(struct hv_vcpu *v, const uint64_t *args);
 int64_t hv_hypercall_sched_op(struct hv_vcpu *v, const uint64_t *args);
+int64_t hv_hypercall_console_read(struct hv_vcpu *v, const uint64_t *args);
 
 /* Largest console_write a guest can make in one call. */
 #define HV_CONSOLE_WRITE_MAX 4096u
+/* Largest len a console_read takes; a larger one is clamped to it. */
+#define HV_CONSOLE_READ_MAX 4096u
 
 #endif /* HV_HYPERCALL_HYPERCALL_H */

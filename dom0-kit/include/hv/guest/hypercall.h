@@ -130,6 +130,23 @@ static inline int64_t hvg_console_write(const void *buf, uint64_t len)
 }
 
 /**
+ * @brief Read console input (#HV_HC_CONSOLE_READ), control domain only.
+ *
+ * Never waits: #HV_VIRQ_CONSOLE tells the control domain that input came.
+ * Bytes are returned oldest first; the hypervisor keeps 256 of them and
+ * drops the oldest when more come before they are read.
+ * @param buf Where the bytes go (guest memory, writable).
+ * @param len Bytes at @p buf; above 4096 it is taken as 4096.
+ * @return Number of bytes read (0 if none is waiting); -HV_EPERM if this is
+ *         not the control domain; -HV_EFAULT for a bad @p buf (nothing is
+ *         taken).
+ */
+static inline int64_t hvg_console_read(char *buf, uint64_t len)
+{
+	return hvg_hypercall2(HV_HC_CONSOLE_READ, (uint64_t)(uintptr_t)buf, len);
+}
+
+/**
  * @brief Replace the exception handlers (#HV_HC_SET_TRAP_TABLE).
  * @param table Entries; a vector not named keeps no handler.
  * @param count Number of entries.
