@@ -20,6 +20,7 @@
 #include "core/elf.h"
 #include "domain/domain.h"
 #include "elf_builder.h"
+#include "console_assert.h"
 #include "fake_port.h"
 #include "guest/access.h"
 #include "hypercall/hypercall.h"
@@ -169,20 +170,6 @@ static inline void df_write(struct hv_domain *d, uint64_t va, const void *buf, s
 static inline void df_read(struct hv_domain *d, uint64_t va, void *buf, size_t len)
 {
 	assert_int_equal(fake_guest_read(d->layout.root, va, buf, len), 0);
-}
-
-static inline void df_assert_console_has(const char *needle)
-{
-	if (!fake_console_contains(needle)) {
-		fail_msg("console lacks \"%s\"; it has:\n%s", needle, fake_console_text());
-	}
-}
-
-static inline void df_assert_console_lacks(const char *needle)
-{
-	if (fake_console_contains(needle)) {
-		fail_msg("console has \"%s\"; it has:\n%s", needle, fake_console_text());
-	}
 }
 
 /*

@@ -305,8 +305,8 @@ static void test_image_too_big(void **state)
 	df_setup_with(&b);
 	assert_int_equal(df_try_create("fat", 1u << 20, HV_CRASH_DESTROY, 0, &d), -HV_ENOMEM);
 	assert_null(d);
-	df_assert_console_has("hv: error: domain 'fat': mem_size: 1024 KiB cannot hold the "
-	                      "image and its start-up pages (");
+	console_assert_has("hv: error: domain 'fat': mem_size: 1024 KiB cannot hold the "
+	                   "image and its start-up pages (");
 	assert_int_equal(hv_mem_account(&df.mem, 0)->used_frames, 0);
 	assert_null(hv_domain_get(0));
 	/* The next domain is built as usual. */
@@ -326,7 +326,7 @@ static void test_huge_bss_refused_quickly(void **state)
 	            UINT64_C(1) << 40);
 	df_setup_with(&b);
 	assert_int_equal(df_try_create("fat", 1u << 20, HV_CRASH_DESTROY, 0, &d), -HV_ENOMEM);
-	df_assert_console_has("hv: error: domain 'fat': mem_size: 1024 KiB cannot hold");
+	console_assert_has("hv: error: domain 'fat': mem_size: 1024 KiB cannot hold");
 }
 
 static void test_port_map_failure(void **state)
@@ -336,8 +336,8 @@ static void test_port_map_failure(void **state)
 	(void)state;
 	fake_as_fail_map_after(6, -HV_EIO);
 	assert_int_equal(df_try_create("g", 2u << 20, HV_CRASH_DESTROY, 0, &d), -HV_EIO);
-	df_assert_console_has("hv: error: domain 'g': mem_size: 2048 KiB is too small for the "
-	                      "image and its page tables (HV_EIO");
+	console_assert_has("hv: error: domain 'g': mem_size: 2048 KiB is too small for the "
+	                   "image and its page tables (HV_EIO");
 	assert_int_equal(hv_mem_account(&df.mem, 0)->used_frames, 0);
 	/* The frames went back with no type and no references. */
 	for (hv_pfn_t pfn = 0; pfn < df.mem.frame_count; pfn++) {

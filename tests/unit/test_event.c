@@ -162,8 +162,8 @@ static void test_upcall_bad_stack_crashes(void **state)
 	assert_int_equal(hv_trap_set_stack(vcpu, DF_GUARD + 0x10), 0);
 	fake_vcpu_put(&vcpu->port, HV_REG_PC, 0x400777);
 	hv_trap_upcall(vcpu);
-	df_assert_console_has("hv: notice: domain 'ev' crashed: event upcall at rip 0x400777 "
-	                      "(cannot write the trap frame at 0x601fb0)\n");
+	console_assert_has("hv: notice: domain 'ev' crashed: event upcall at rip 0x400777 "
+	                   "(cannot write the trap frame at 0x601fb0)\n");
 	assert_int_equal(dom->state, HV_DOMAIN_DEAD);
 }
 

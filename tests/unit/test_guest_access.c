@@ -161,7 +161,7 @@ static void test_not_the_loaded_vcpu(void **state)
 	assert_int_equal(hv_guest_copy_from(vcpu, buf, dom->layout.mem_start, 8), -HV_EFAULT);
 	assert_int_equal(hv_guest_copy_from(NULL, buf, dom->layout.mem_start, 8), -HV_EFAULT);
 	assert_int_equal(fake_copy_count(), before);
-	df_assert_console_has("hv: error: guest copy for a vCPU whose address space is not loaded");
+	console_assert_has("hv: error: guest copy for a vCPU whose address space is not loaded");
 }
 
 int main(void)

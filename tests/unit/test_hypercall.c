@@ -99,16 +99,16 @@ static void test_console_write(void **state)
 
 	(void)state;
 	assert_int_equal(df_hypercall(vcpu, HV_HC_CONSOLE_WRITE, va, 11, 0), 11);
-	df_assert_console_has("g: hello\n");
-	df_assert_console_lacks("world");
+	console_assert_has("g: hello\n");
+	console_assert_lacks("world");
 	/* The rest of the line comes with the next call. */
 	va = put_string("!\n\n", 100);
 	assert_int_equal(df_hypercall(vcpu, HV_HC_CONSOLE_WRITE, va, 3, 0), 3);
-	df_assert_console_has("g: hello\ng: world!\ng:\n");
+	console_assert_has("g: hello\ng: world!\ng:\n");
 	/* Control bytes are shown as '?', carriage returns dropped. */
 	va = put_string("a\x01\x7f\xc3\tb\r\n", 200);
 	assert_int_equal(df_hypercall(vcpu, HV_HC_CONSOLE_WRITE, va, 8, 0), 8);
-	df_assert_console_has("g: a???\tb\n");
+	console_assert_has("g: a???\tb\n");
 	/* Nothing to write. */
 	assert_int_equal(df_hypercall(vcpu, HV_HC_CONSOLE_WRITE, 0, 0, 0), 0);
 }
@@ -128,7 +128,7 @@ static void test_console_write_limits(void **state)
 	assert_int_equal(df_hypercall(vcpu, HV_HC_CONSOLE_WRITE, va, UINT64_MAX, 0), 4096);
 	/* Full lines were cut at the buffer size, each whole. */
 	snprintf(line, sizeof(line), "g: %.*s\n", HV_CONSOLE_LINE_MAX, big);
-	df_assert_console_has(line);
+	console_assert_has(line);
 	/* Bad buffers. */
 	assert_int_equal(df_hypercall(vcpu, HV_HC_CONSOLE_WRITE, 0, 10, 0), -HV_EFAULT);
 	assert_int_equal(df_hypercall(vcpu, HV_HC_CONSOLE_WRITE, DF_GUARD, 10, 0), -HV_EFAULT);
@@ -160,7 +160,7 @@ static void test_console_lines_do_not_interleave(void **state)
 	assert_int_equal(df_hypercall(ov, HV_HC_CONSOLE_WRITE, b, 4, 0), 4);
 	df_load(vcpu);
 	assert_int_equal(df_hypercall(vcpu, HV_HC_CONSOLE_WRITE, a2, 3, 0), 3);
-	df_assert_console_has("other: xyz\ng: hello\n");
+	console_assert_has("other: xyz\ng: hello\n");
 }
 
 static void test_set_trap_table(void **state)
@@ -293,13 +293,13 @@ static void test_shutdown(void **state)
 	assert_int_equal(dom->state, HV_DOMAIN_DEAD);
 	assert_int_equal(dom->end, HV_DOMAIN_END_POWEROFF);
 	assert_int_equal(hv_mem_account(&df.mem, dom->id)->used_frames, 0);
-	df_assert_console_has("hv: domain 0 'g' powered off\n");
+	console_assert_has("hv: domain 0 'g' powered off\n");
 	/* The other domain goes on, and can crash itself. */
 	assert_int_equal(other->state, HV_DOMAIN_RUNNING);
 	df_load(ov);
 	assert_int_equal(df_hypercall(ov, HV_HC_SHUTDOWN, HV_SHUTDOWN_CRASH, 0, 0), INT64_MIN);
-	df_assert_console_has("hv: notice: domain 'other' crashed: the guest called "
-	                      "shutdown(crash)\nhv: domain 1 'other' destroyed\n");
+	console_assert_has("hv: notice: domain 'other' crashed: the guest called "
+	                   "shutdown(crash)\nhv: domain 1 'other' destroyed\n");
 	assert_int_equal(other->end, HV_DOMAIN_END_CRASH);
 }
 
@@ -309,8 +309,8 @@ static void test_reboot(void **state)
 	fake_vcpu_put(&vcpu->port, HV_REG_PC, 0x400abc);
 	vcpu->trap_stack = DF_STACK_TOP;
 	assert_int_equal(df_hypercall(vcpu, HV_HC_SHUTDOWN, HV_SHUTDOWN_REBOOT, 0, 0), INT64_MIN);
-	df_assert_console_has("hv: domain 0 'g' rebooting\nhv: domain 0 'g' restarted (1 of 3 in "
-	                      "a row)\nhv: domain 0 'g' started\n");
+	console_assert_has("hv: domain 0 'g' rebooting\nhv: domain 0 'g' restarted (1 of 3 in "
+	                   "a row)\nhv: domain 0 'g' started\n");
 	assert_int_equal(dom->state, HV_DOMAIN_RUNNING);
 	assert_int_equal(dom->restarts, 1);
 	assert_int_equal(vcpu->trap_stack, 0);
@@ -417,7 +417,7 @@ static void test_sched_op_bad_arguments(void **state)
 	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_SET_SCHEDULER, name, 0),
 	                 -HV_EINVAL);
 	assert_ptr_equal(hv_sched_instance()->ops, &hv_sched_rr);
-	df_assert_console_lacks("switched");
+	console_assert_lacks("switched");
 }
 
 /* Takes the vCPUs the module picks out of the run queue; returns how many it picked. */
@@ -450,7 +450,7 @@ static void test_sched_op_switch_to_bvt(void **state)
 	(void)state;
 	df_write(ctl, name, "bvt", 4);
 	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_SET_SCHEDULER, name, 0), 0);
-	df_assert_console_has("hv: sched: switched from 'rr' to 'bvt'");
+	console_assert_has("hv: sched: switched from 'rr' to 'bvt'");
 	assert_ptr_equal(hv_sched_instance()->ops, &hv_sched_bvt);
 	assert_int_equal(df_hypercall(cv, HV_HC_SCHED_OP, HV_SCHED_OP_GET_SCHEDULER, buf, 16), 0);
 	df_read(ctl, buf, got, sizeof(got));
@@ -515,7 +515,7 @@ static void test_sched_switch_failure_keeps_old(void **state)
 	assert_ptr_equal(hv_sched_instance(), before);
 	assert_ptr_equal(before->ops, &hv_sched_rr);
 	assert_ptr_equal(vcpu->sched.priv, priv);
-	df_assert_console_lacks("switched");
+	console_assert_lacks("switched");
 	/* Switches back and forth use the two buffers in turn. */
 	assert_int_equal(hv_sched_switch(&hv_sched_bvt), 0);
 	assert_ptr_not_equal(vcpu->sched.priv, priv);

@@ -59,17 +59,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static void assert_verdict(bool pass)
-{
-	const char *text = fake_console_text();
-	const char *want = pass ? "hv: verdict: PASS\n" : "hv: verdict: FAIL\n";
-	size_t len = strlen(text);
-
-	if (len < strlen(want) || strcmp(text + len - strlen(want), want) != 0) {
-		fail_msg("console does not end with \"%s\":\n%s", want, text);
-	}
-}
-
 /* CALL step: writes the string in 'arg' to SCRATCH of the running domain. */
 static void put_scratch(struct hv_port_vcpu *p, void *arg)
 {
@@ -102,20 +91,20 @@ static void test_control_powers_off_pass(void **state)
 	fake_script_set("ctl", ctl, 3);
 	fake_script_set("w1", w1, 2);
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
-	df_assert_console_has("hv: domain 0 'ctl' started\nhv: domain 1 'w1' started\n");
-	df_assert_console_has("ctl: hello from ctl\n");
-	df_assert_console_has("hv: domain 0 'ctl' powered off\n");
-	df_assert_console_has("hv: domain 1 'w1' powered off\n");
-	df_assert_console_has("hv: run: every domain has ended, after ");
-	df_assert_console_has("hv: summary: domain 0 'ctl': powered off; cpu ");
-	df_assert_console_has("hv: summary: domain 1 'w1': powered off; cpu ");
-	df_assert_console_lacks("error");
-	df_assert_console_lacks("notice");
+	console_assert_has("hv: domain 0 'ctl' started\nhv: domain 1 'w1' started\n");
+	console_assert_has("ctl: hello from ctl\n");
+	console_assert_has("hv: domain 0 'ctl' powered off\n");
+	console_assert_has("hv: domain 1 'w1' powered off\n");
+	console_assert_has("hv: run: every domain has ended, after ");
+	console_assert_has("hv: summary: domain 0 'ctl': powered off; cpu ");
+	console_assert_has("hv: summary: domain 1 'w1': powered off; cpu ");
+	console_assert_lacks("error");
+	console_assert_lacks("notice");
 	/* Hypercalls do not end a slice; the spins do. */
 	assert_string_equal(fake_run_log(), "ctl ctl w1 w1 w1");
 	assert_int_equal(fake_script_left("ctl"), 0);
 	assert_int_equal(fake_script_left("w1"), 0);
-	assert_verdict(true);
+	console_assert_verdict(true);
 }
 
 static void test_control_crash_fails(void **state)
@@ -130,13 +119,13 @@ static void test_control_crash_fails(void **state)
 	(void)state;
 	fake_script_set("ctl", ctl, 1);
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_FAIL);
-	df_assert_console_has("hv: notice: domain 'ctl' crashed: #UD at rip 0x400010, error "
-	                      "code 0x0 (no handler)\nhv: domain 0 'ctl' destroyed\n");
+	console_assert_has("hv: notice: domain 'ctl' crashed: #UD at rip 0x400010, error "
+	                   "code 0x0 (no handler)\nhv: domain 0 'ctl' destroyed\n");
 	/* The other domain went on to its end. */
-	df_assert_console_has("hv: domain 1 'w1' powered off\n");
-	df_assert_console_has("hv: summary: domain 0 'ctl': crashed, destroyed; cpu ");
-	df_assert_console_has("; #UD at rip 0x400010, error code 0x0 (no handler)\n");
-	assert_verdict(false);
+	console_assert_has("hv: domain 1 'w1' powered off\n");
+	console_assert_has("hv: summary: domain 0 'ctl': crashed, destroyed; cpu ");
+	console_assert_has("; #UD at rip 0x400010, error code 0x0 (no handler)\n");
+	console_assert_verdict(false);
 }
 
 static void test_without_control_every_domain_must_power_off(void **state)
@@ -150,14 +139,14 @@ static void test_without_control_every_domain_must_power_off(void **state)
 
 	(void)state;
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
-	assert_verdict(true);
+	console_assert_verdict(true);
 
 	setup(NULL);
 	fake_script_set("b", crash, 1);
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_FAIL);
-	df_assert_console_has("hv: notice: domain 'b' crashed: the guest called shutdown(crash)\n");
-	df_assert_console_has("hv: domain 0 'a' powered off\n");
-	assert_verdict(false);
+	console_assert_has("hv: notice: domain 'b' crashed: the guest called shutdown(crash)\n");
+	console_assert_has("hv: domain 0 'a' powered off\n");
+	console_assert_verdict(false);
 
 	/* No domain at all: nothing failed. */
 	setup(NULL);
@@ -176,9 +165,9 @@ static void test_refused_domain_fails_the_run(void **state)
 
 	(void)state;
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_FAIL);
-	df_assert_console_has("hv: error: domain 'lost': image: no boot module named 'nosuch'\n");
-	df_assert_console_has("hv: domain 0 'ctl' powered off\n");
-	assert_verdict(false);
+	console_assert_has("hv: error: domain 'lost': image: no boot module named 'nosuch'\n");
+	console_assert_has("hv: domain 0 'ctl' powered off\n");
+	console_assert_verdict(false);
 }
 
 static void test_crash_destroy_frees_memory(void **state)
@@ -195,14 +184,14 @@ static void test_crash_destroy_frees_memory(void **state)
 	fake_script_set("ctl", ctl, 2);
 	fake_script_set("crasher", crasher, 1);
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
-	df_assert_console_has("hv: notice: domain 'crasher' crashed: #PF at rip 0x400010, address "
-	                      "0x0 (no handler)\nhv: domain 1 'crasher' destroyed\n");
+	console_assert_has("hv: notice: domain 'crasher' crashed: #PF at rip 0x400010, address "
+	                   "0x0 (no handler)\nhv: domain 1 'crasher' destroyed\n");
 	assert_int_equal(hv_domain_get(1)->state, HV_DOMAIN_DEAD);
 	assert_int_equal(hv_mem_account(hv_domain_mem(), 1)->used_frames, 0);
 	assert_int_equal(hv_mem_account(hv_domain_mem(), 0)->used_frames, 0);
 	/* The control domain heard about it (HV_VIRQ_DOM_EXC) before it ended. */
 	assert_int_equal(hv_domain_get(0)->events_received, 1);
-	assert_verdict(true);
+	console_assert_verdict(true);
 }
 
 static void test_crash_restart_limit(void **state)
@@ -214,17 +203,17 @@ static void test_crash_restart_limit(void **state)
 	(void)state;
 	fake_script_set("r", r, 1);
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_FAIL);
-	df_assert_console_has("hv: domain 0 'r' restarted (1 of 3 in a row)\n");
-	df_assert_console_has("hv: domain 0 'r' restarted (3 of 3 in a row)\n");
-	df_assert_console_has("hv: notice: domain 'r' restarted 3 times in a row; not restarted "
-	                      "again\nhv: domain 0 'r' destroyed\n");
-	df_assert_console_lacks("(4 of 3");
+	console_assert_has("hv: domain 0 'r' restarted (1 of 3 in a row)\n");
+	console_assert_has("hv: domain 0 'r' restarted (3 of 3 in a row)\n");
+	console_assert_has("hv: notice: domain 'r' restarted 3 times in a row; not restarted "
+	                   "again\nhv: domain 0 'r' destroyed\n");
+	console_assert_lacks("(4 of 3");
 	assert_string_equal(fake_run_log(), "r r r r");
 	assert_int_equal(hv_domain_get(0)->restarts, 3);
 	assert_int_equal(hv_mem_account(hv_domain_mem(), 0)->used_frames, 0);
-	df_assert_console_has("hv: summary: domain 0 'r': crashed, destroyed; cpu ");
-	df_assert_console_has(", 3 restarts; #GP at rip 0x400010");
-	assert_verdict(false);
+	console_assert_has("hv: summary: domain 0 'r': crashed, destroyed; cpu ");
+	console_assert_has(", 3 restarts; #GP at rip 0x400010");
+	console_assert_verdict(false);
 }
 
 static void test_crash_restart_then_recover(void **state)
@@ -236,11 +225,11 @@ static void test_crash_restart_then_recover(void **state)
 	(void)state;
 	fake_script_set("r", r, 3);
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
-	df_assert_console_has("hv: domain 0 'r' restarted (2 of 3 in a row)\n"
-	                      "hv: domain 0 'r' started\n");
-	df_assert_console_has("hv: domain 0 'r' powered off\n");
+	console_assert_has("hv: domain 0 'r' restarted (2 of 3 in a row)\n"
+	                   "hv: domain 0 'r' started\n");
+	console_assert_has("hv: domain 0 'r' powered off\n");
 	assert_int_equal(hv_domain_get(0)->restarts, 2);
-	assert_verdict(true);
+	console_assert_verdict(true);
 }
 
 static void test_reboot(void **state)
@@ -253,10 +242,10 @@ static void test_reboot(void **state)
 	(void)state;
 	fake_script_set("r", r, 2);
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
-	df_assert_console_has("hv: domain 0 'r' rebooting\nhv: domain 0 'r' restarted (1 of 3 in "
-	                      "a row)\nhv: domain 0 'r' started\n");
-	df_assert_console_has("hv: domain 0 'r' powered off\n");
-	assert_verdict(true);
+	console_assert_has("hv: domain 0 'r' rebooting\nhv: domain 0 'r' restarted (1 of 3 in "
+	                   "a row)\nhv: domain 0 'r' started\n");
+	console_assert_has("hv: domain 0 'r' powered off\n");
+	console_assert_verdict(true);
 }
 
 static void test_crash_keep(void **state)
@@ -268,12 +257,12 @@ static void test_crash_keep(void **state)
 	(void)state;
 	fake_script_set("k", k, 1);
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_FAIL);
-	df_assert_console_has("hv: domain 0 'k' kept for inspection\n");
-	df_assert_console_has("hv: summary: domain 0 'k': crashed, kept; ");
+	console_assert_has("hv: domain 0 'k' kept for inspection\n");
+	console_assert_has("hv: summary: domain 0 'k': crashed, kept; ");
 	assert_int_equal(hv_domain_get(0)->state, HV_DOMAIN_CRASHED);
 	/* Its memory is still there to inspect. */
 	assert_int_equal(hv_mem_account(hv_domain_mem(), 0)->used_frames, 256);
-	assert_verdict(false);
+	console_assert_verdict(false);
 }
 
 static void test_round_robin_turns(void **state)
@@ -541,10 +530,10 @@ static void test_console_lines_whole_across_domains(void **state)
 	fake_script_set("a", a, 7);
 	fake_script_set("b", b, 4);
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
-	df_assert_console_has("b: xyz\n");
-	df_assert_console_has("a: hello\n");
+	console_assert_has("b: xyz\n");
+	console_assert_has("a: hello\n");
 	/* A partial line is written when its domain ends. */
-	df_assert_console_has("a: unfinished\nhv: domain 0 'a' powered off\n");
+	console_assert_has("a: unfinished\nhv: domain 0 'a' powered off\n");
 }
 
 static void test_stranded_domains(void **state)
@@ -559,10 +548,10 @@ static void test_stranded_domains(void **state)
 	(void)state;
 	fake_script_set("stuck", stuck, 1);
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
-	df_assert_console_has("hv: notice: run: no domain can run and nothing is left to wake "
-	                      "one\nhv: notice: domain 'stuck' is blocked with nothing left to "
-	                      "wake it; stopped\n");
-	df_assert_console_has("hv: summary: domain 1 'stuck': stranded (blocked for ever); ");
+	console_assert_has("hv: notice: run: no domain can run and nothing is left to wake "
+	                   "one\nhv: notice: domain 'stuck' is blocked with nothing left to "
+	                   "wake it; stopped\n");
+	console_assert_has("hv: summary: domain 1 'stuck': stranded (blocked for ever); ");
 
 	/* Without a control domain, a stranded domain fails the run. */
 	setup(NULL);
@@ -614,9 +603,9 @@ static void test_no_run_flag(void **state)
 	(void)state;
 	cfg.flags = HV_CONFIG_F_NO_RUN;
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
-	df_assert_console_has("hv: run: not running the domains (HV_CONFIG_F_NO_RUN)\n"
-	                      "hv: verdict: PASS\n");
-	df_assert_console_lacks("started");
+	console_assert_has("hv: run: not running the domains (HV_CONFIG_F_NO_RUN)\n"
+	                   "hv: verdict: PASS\n");
+	console_assert_lacks("started");
 	assert_int_equal(fake_run_count(), 0);
 	/* The domain was built all the same. */
 	assert_int_equal(hv_domain_get(0)->state, HV_DOMAIN_CREATED);
@@ -640,7 +629,7 @@ static void test_wallclock_config(void **state)
 	setup(NULL);
 	cfg.wallclock_nsec = 1000000000;
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_FAIL);
-	df_assert_console_has("hv: error: config: wallclock_nsec: 1000000000 is not below 10^9\n");
+	console_assert_has("hv: error: config: wallclock_nsec: 1000000000 is not below 10^9\n");
 }
 
 /*
@@ -739,12 +728,12 @@ static void test_fast_path_results_match_slow_path(void **state)
 	assert_int_equal(slow[2], 5);
 	assert_int_equal(bad_buffer.result, -HV_EFAULT);
 	assert_int_equal(slow[3], -HV_EFAULT);
-	df_assert_console_has("ctl: fast\nctl: fast\n");
+	console_assert_has("ctl: fast\nctl: fast\n");
 	assert_int_equal(fake_fast_handled(), 1);
 	assert_int_equal(fake_fast_refused(), 0);
 	/* One run, one per ordinary hypercall (they keep the slice), one for the poweroff. */
 	assert_int_equal(fake_run_count(), 5);
-	assert_verdict(true);
+	console_assert_verdict(true);
 }
 
 /* CALL step: every hypercall that is not a fast one is refused, with no effect at all. */
@@ -808,7 +797,7 @@ static void test_fast_path_refuses_the_others(void **state)
 	assert_string_equal(fake_run_log(), "f f");
 	assert_false(hv_core_hypercall_fast(HV_HC_VERSION, args, &result));
 	assert_int_equal(result, RESULT_UNTOUCHED);
-	assert_verdict(true);
+	console_assert_verdict(true);
 }
 
 static unsigned int fired_before;
@@ -860,7 +849,7 @@ static void test_fast_path_past_a_deadline_exits_after(void **state)
 	assert_int_equal(fake_fast_handled(), 1);
 	assert_int_equal(fake_fast_refused(), 0);
 	assert_string_equal(fake_run_log(), "f f");
-	assert_verdict(true);
+	console_assert_verdict(true);
 }
 
 static uint64_t timer_at;
@@ -918,7 +907,7 @@ static void test_fast_path_guest_timer_and_upcall(void **state)
 	fake_script_set("f", f, 8);
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
 	assert_int_equal(hv_domain_get(0)->events_received, 1);
-	assert_verdict(true);
+	console_assert_verdict(true);
 }
 
 static uint64_t run_time_seen[2];
@@ -1047,8 +1036,8 @@ static void test_port_forgets_vcpus_and_address_spaces_first(void **state)
 	fake_port_on_destroy(watch_destroy, &w);
 	/* The fake aborts if a root is rebuilt while loaded or a zeroed vCPU is left to it. */
 	assert_int_equal(hv_main(&cfg, &df.boot), HV_VERDICT_PASS);
-	df_assert_console_has("hv: domain 2 'again' restarted (1 of 3 in a row)\n");
-	df_assert_console_has("hv: domain 3 'kept' kept for inspection\n");
+	console_assert_has("hv: domain 2 'again' restarted (1 of 3 in a row)\n");
+	console_assert_has("hv: domain 3 'kept' kept for inspection\n");
 	/* Each domain was stopped once, 'again' twice: all vCPU slots and the root. */
 	assert_int_equal(w.roots, 5);
 	assert_int_equal(w.vcpus, 5 * HV_DOMAIN_MAX_VCPUS);
@@ -1057,7 +1046,7 @@ static void test_port_forgets_vcpus_and_address_spaces_first(void **state)
 	assert_int_equal(fake_vcpu_destroy_count(), 5 * HV_DOMAIN_MAX_VCPUS);
 	/* Nothing of a destroyed domain is left loaded. */
 	assert_int_equal(fake_as_loaded(), 0);
-	assert_verdict(true);
+	console_assert_verdict(true);
 }
 
 int main(void)

@@ -253,7 +253,7 @@ static void test_custom_module_from_config(void **state)
 	picks_made = 0;
 	assert_int_equal(df_run_two_spinners(&highest_first, "custom", "low", "high"),
 	                 HV_VERDICT_PASS);
-	df_assert_console_has("hv: sched: module 'highest', time slice 1000 us\n");
+	console_assert_has("hv: sched: module 'highest', time slice 1000 us\n");
 	/* "high" runs to its end before "low" runs at all. */
 	assert_string_equal(fake_run_log(), "high high high high low low low low");
 	assert_true(picks_made > 0);
@@ -263,9 +263,9 @@ static void test_custom_module_from_config(void **state)
 
 	broken.wake = NULL;
 	assert_int_equal(df_run_two_spinners(&broken, "custom", "low", "high"), HV_VERDICT_FAIL);
-	df_assert_console_has("hv: error: sched: module 'highest' has no wake hook\n"
-	                      "hv: error: config: sched: scheduler module refused\n"
-	                      "hv: verdict: FAIL\n");
+	console_assert_has("hv: error: sched: module 'highest' has no wake hook\n"
+	                   "hv: error: config: sched: scheduler module refused\n"
+	                   "hv: verdict: FAIL\n");
 	assert_int_equal(fake_run_count(), 0);
 }
 

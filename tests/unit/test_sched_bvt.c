@@ -335,7 +335,7 @@ static void test_bvt_runs_an_appliance(void **state)
 {
 	(void)state;
 	assert_int_equal(df_run_two_spinners(&hv_sched_bvt, "bvt", "a", "b"), HV_VERDICT_PASS);
-	df_assert_console_has("hv: sched: module 'bvt', time slice 1000 us\n");
+	console_assert_has("hv: sched: module 'bvt', time slice 1000 us\n");
 	assert_true(fake_run_count() >= 8);
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <hv/hv.h>
+#include "console_assert.h"
 #include "fake_port.h"
 
 static struct hv_boot_info boot;
@@ -37,20 +38,6 @@ static struct hv_config empty_config(const struct hv_sched_ops *sched)
 	        .tick_ns = 1000000,
 	        .selftest_ticks = 3,
 	};
-}
-
-static void assert_console_has(const char *needle)
-{
-	if (!fake_console_contains(needle)) {
-		fail_msg("console lacks \"%s\"; it has:\n%s", needle, fake_console_text());
-	}
-}
-
-static void assert_console_lacks(const char *needle)
-{
-	if (fake_console_contains(needle)) {
-		fail_msg("console has \"%s\"; it has:\n%s", needle, fake_console_text());
-	}
 }
 
 static void test_find_builtin(void **state)
@@ -80,8 +67,8 @@ static void test_cmdline_overrides_description(void **state)
 	(void)state;
 	boot.cmdline = "scenario=modules sched=bvt";
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_PASS);
-	assert_console_has("hv: sched: module 'bvt', time slice 1000 us\n");
-	assert_console_lacks("module 'rr'");
+	console_assert_has("hv: sched: module 'bvt', time slice 1000 us\n");
+	console_assert_lacks("module 'rr'");
 }
 
 static void test_cmdline_last_word_counts(void **state)
@@ -91,7 +78,7 @@ static void test_cmdline_last_word_counts(void **state)
 	(void)state;
 	boot.cmdline = "sched=bvt sched=fair";
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_PASS);
-	assert_console_has("hv: sched: module 'fair'");
+	console_assert_has("hv: sched: module 'fair'");
 }
 
 static void test_no_word_keeps_description(void **state)
@@ -101,7 +88,7 @@ static void test_no_word_keeps_description(void **state)
 	(void)state;
 	boot.cmdline = "xsched=bvt";
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_PASS);
-	assert_console_has("hv: sched: module 'fair'");
+	console_assert_has("hv: sched: module 'fair'");
 }
 
 static void test_cmdline_unknown_refused(void **state)
@@ -111,9 +98,9 @@ static void test_cmdline_unknown_refused(void **state)
 	(void)state;
 	boot.cmdline = "scenario=modules sched=nosuch";
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
-	assert_console_has("hv: error: cmdline: sched=nosuch: no such scheduler\n");
-	assert_console_lacks("hv: sched: module");
-	assert_console_has("hv: verdict: FAIL\n");
+	console_assert_has("hv: error: cmdline: sched=nosuch: no such scheduler\n");
+	console_assert_lacks("hv: sched: module");
+	console_assert_has("hv: verdict: FAIL\n");
 }
 
 static void test_cmdline_empty_and_long_names_refused(void **state)
@@ -123,13 +110,13 @@ static void test_cmdline_empty_and_long_names_refused(void **state)
 	(void)state;
 	boot.cmdline = "sched=";
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
-	assert_console_has("hv: error: cmdline: sched=: no such scheduler\n");
+	console_assert_has("hv: error: cmdline: sched=: no such scheduler\n");
 
 	fake_port_reset();
 	fake_boot_init(&boot);
 	boot.cmdline = "sched=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
-	assert_console_has("sched=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: no such scheduler\n");
+	console_assert_has("sched=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa: no such scheduler\n");
 }
 
 int main(void)

@@ -18,6 +18,7 @@
 
 #include <hv/hv.h>
 #include "elf_builder.h"
+#include "console_assert.h"
 #include "fake_port.h"
 
 #define MOD_A 0x200000u
@@ -68,34 +69,6 @@ static struct hv_config module_config(void)
 	};
 }
 
-static void assert_console_has(const char *needle)
-{
-	if (!fake_console_contains(needle)) {
-		fail_msg("console lacks \"%s\"; it has:\n%s", needle, fake_console_text());
-	}
-}
-
-static void assert_console_lacks(const char *needle)
-{
-	if (fake_console_contains(needle)) {
-		fail_msg("console has \"%s\"; it has:\n%s", needle, fake_console_text());
-	}
-}
-
-/* The verdict line is the last line on the console. */
-static void assert_verdict(bool pass)
-{
-	const char *text = fake_console_text();
-	const char *want = pass ? "hv: verdict: PASS\n" : "hv: verdict: FAIL\n";
-	size_t len = strlen(text);
-
-	if (len < strlen(want) || strcmp(text + len - strlen(want), want) != 0) {
-		fail_msg("console does not end with \"%s\":\n%s", want, text);
-	}
-	/* And there is only one. */
-	assert_ptr_equal(strstr(text, "hv: verdict: "), text + len - strlen(want));
-}
-
 /* The free memory hv_main() reported after building the domains, in MiB. */
 static unsigned long long free_mib(void)
 {
@@ -119,15 +92,15 @@ static void test_module_domains_pass(void **state)
 	add_elf(MOD_A, "/boot/g1.elf g1 mem=2M vcpus=2 control");
 	add_elf(MOD_B, "g2 mem=4M crash=restart");
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_PASS);
-	assert_console_has("hv: domain 0 'g1': image 'g1' (8448 bytes, entry 0x400010), 2 MiB, "
+	console_assert_has("hv: domain 0 'g1': image 'g1' (8448 bytes, entry 0x400010), 2 MiB, "
 	                   "2 vCPUs, control\n");
-	assert_console_has("hv: domain 1 'g2': image 'g2' (8448 bytes, entry 0x400010), 4 MiB, "
+	console_assert_has("hv: domain 1 'g2': image 'g2' (8448 bytes, entry 0x400010), 4 MiB, "
 	                   "1 vCPU\n");
-	assert_console_has("hv: domains: 2 built, 0 refused; ");
-	assert_console_has("hv: timer: 3 ticks of 1000 us in ");
-	assert_console_lacks("error");
+	console_assert_has("hv: domains: 2 built, 0 refused; ");
+	console_assert_has("hv: timer: 3 ticks of 1000 us in ");
+	console_assert_lacks("error");
 	assert_int_equal(fake_timer_fired(), 3);
-	assert_verdict(true);
+	console_assert_verdict(true);
 }
 
 static void test_report_machine(void **state)
@@ -139,19 +112,19 @@ static void test_report_machine(void **state)
 	add_elf(MOD_A, "/boot/g1.elf g1");
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_PASS);
 	snprintf(want, sizeof(want), "hv: libhv %s, appliance 'unit'\n", hv_version());
-	assert_console_has(want);
-	assert_console_has("hv: port fake (interface 3), cpu 'host'\n");
-	assert_console_has("hv: cpu features: nx\n");
-	assert_console_has("hv: clock 1000000000 Hz, timer fake\n");
-	assert_console_has("hv: booted by fake, command line ''\n");
-	assert_console_has("hv: memory map: 2 regions\n");
-	assert_console_has("hv:   0x000000000000-0x000004000000 usable   65536 KiB\n");
-	assert_console_has("hv:   0x0000fee00000-0x0000fee01000 reserved 4 KiB\n");
-	assert_console_has("hv: memory: 64 MiB usable\n");
-	assert_console_has("hv: boot modules: 1\n");
-	assert_console_has("hv:   module 0 at 0x200000, 8448 bytes: '/boot/g1.elf g1'\n");
-	assert_console_has("frames in the table at ");
-	assert_console_has("module 'buddy'\n");
+	console_assert_has(want);
+	console_assert_has("hv: port fake (interface 3), cpu 'host'\n");
+	console_assert_has("hv: cpu features: nx\n");
+	console_assert_has("hv: clock 1000000000 Hz, timer fake\n");
+	console_assert_has("hv: booted by fake, command line ''\n");
+	console_assert_has("hv: memory map: 2 regions\n");
+	console_assert_has("hv:   0x000000000000-0x000004000000 usable   65536 KiB\n");
+	console_assert_has("hv:   0x0000fee00000-0x0000fee01000 reserved 4 KiB\n");
+	console_assert_has("hv: memory: 64 MiB usable\n");
+	console_assert_has("hv: boot modules: 1\n");
+	console_assert_has("hv:   module 0 at 0x200000, 8448 bytes: '/boot/g1.elf g1'\n");
+	console_assert_has("frames in the table at ");
+	console_assert_has("module 'buddy'\n");
 }
 
 static void test_config_domains_pass(void **state)
@@ -177,7 +150,7 @@ static void test_config_domains_pass(void **state)
 	cfg.flags = 0;
 	/* First without domains: how much memory is free with the same modules. */
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_PASS);
-	assert_console_has("hv: domains: 0 built, 0 refused; ");
+	console_assert_has("hv: domains: 0 built, 0 refused; ");
 	without = free_mib();
 
 	fake_port_reset();
@@ -187,14 +160,14 @@ static void test_config_domains_pass(void **state)
 	cfg.domains = domains;
 	cfg.domain_count = 2;
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_PASS);
-	assert_console_has("hv: domain 0 'dom0': image 'kernel' (8448 bytes, entry 0x400010), "
+	console_assert_has("hv: domain 0 'dom0': image 'kernel' (8448 bytes, entry 0x400010), "
 	                   "8 MiB, 1 vCPU, control\n");
-	assert_console_has("hv: domain 1 'web': image 'webimg' (8448 bytes, entry 0x400010), "
+	console_assert_has("hv: domain 1 'web': image 'webimg' (8448 bytes, entry 0x400010), "
 	                   "3 MiB, 4 vCPUs\n");
-	assert_console_has("hv: domains: 2 built, 0 refused; ");
+	console_assert_has("hv: domains: 2 built, 0 refused; ");
 	/* The reservations were really allocated. */
 	assert_true(free_mib() == without - 11);
-	assert_verdict(true);
+	console_assert_verdict(true);
 }
 
 /* Names are unique across C-described and module-described domains. */
@@ -212,12 +185,12 @@ static void test_duplicate_domain_names_refused(void **state)
 	cfg.domains = domains;
 	cfg.domain_count = 1;
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
-	assert_console_has("hv: error: module 'logger': name: 'dom0' is already the name of "
+	console_assert_has("hv: error: module 'logger': name: 'dom0' is already the name of "
 	                   "domain 0\n");
-	assert_console_has("hv: error: module 'logger': domain refused\n");
-	assert_console_has("hv: domain 1 'logger': image 'kernel2'");
-	assert_console_has("hv: domains: 2 built, 1 refused; ");
-	assert_verdict(false);
+	console_assert_has("hv: error: module 'logger': domain refused\n");
+	console_assert_has("hv: domain 1 'logger': image 'kernel2'");
+	console_assert_has("hv: domains: 2 built, 1 refused; ");
+	console_assert_verdict(false);
 }
 
 /* Without HV_CONFIG_F_MODULE_DOMAINS, modules nobody names are left alone. */
@@ -235,9 +208,9 @@ static void test_unnamed_modules_ignored_without_flag(void **state)
 	cfg.domain_count = 1;
 	cfg.flags = 0;
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_PASS);
-	assert_console_has("hv: domains: 1 built, 0 refused; ");
-	assert_console_lacks("domain 'junk'");
-	assert_console_lacks("error");
+	console_assert_has("hv: domains: 1 built, 0 refused; ");
+	console_assert_lacks("domain 'junk'");
+	console_assert_lacks("error");
 
 	/* With it, the same module becomes a domain, and a bad one. */
 	fake_port_reset();
@@ -246,10 +219,10 @@ static void test_unnamed_modules_ignored_without_flag(void **state)
 	add_garbage(MOD_B, "junk");
 	cfg.flags = HV_CONFIG_F_MODULE_DOMAINS;
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
-	assert_console_has("hv: domain 0 'a': image 'a'");
-	assert_console_has(
+	console_assert_has("hv: domain 0 'a': image 'a'");
+	console_assert_has(
 	        "hv: error: domain 'junk': module 'junk': not an ELF image (bad magic)\n");
-	assert_verdict(false);
+	console_assert_verdict(false);
 }
 
 static void test_garbage_module_fails_naming_it(void **state)
@@ -261,13 +234,13 @@ static void test_garbage_module_fails_naming_it(void **state)
 	add_garbage(MOD_B, "/boot/junk.bin junk mem=2M");
 	add_elf(MOD_C, "after mem=2M");
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
-	assert_console_has("hv: error: domain 'junk': module 'junk': not an ELF image (bad magic)\n"
+	console_assert_has("hv: error: domain 'junk': module 'junk': not an ELF image (bad magic)\n"
 	                   "hv: error: domain 'junk': refused; the other domains go on\n");
-	assert_console_has("hv: domain 0 'good': ");
-	assert_console_has("hv: domain 2 'after': ");
-	assert_console_has("hv: domains: 2 built, 1 refused; ");
+	console_assert_has("hv: domain 0 'good': ");
+	console_assert_has("hv: domain 2 'after': ");
+	console_assert_has("hv: domains: 2 built, 1 refused; ");
 	assert_int_equal(fake_timer_fired(), 3); /* the run went on to the end */
-	assert_verdict(false);
+	console_assert_verdict(false);
 }
 
 static void test_missing_module_names_image(void **state)
@@ -285,11 +258,11 @@ static void test_missing_module_names_image(void **state)
 	cfg.domain_count = 2;
 	cfg.flags = 0;
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
-	assert_console_has("hv: error: domain 'web': image: no boot module named 'web-img'\n"
+	console_assert_has("hv: error: domain 'web': image: no boot module named 'web-img'\n"
 	                   "hv: error: domain 'web': refused; the other domains go on\n");
-	assert_console_has("hv: domain 1 'db': image 'db-img'");
-	assert_console_has("hv: domains: 1 built, 1 refused; ");
-	assert_verdict(false);
+	console_assert_has("hv: domain 1 'db': image 'db-img'");
+	console_assert_has("hv: domains: 1 built, 1 refused; ");
+	console_assert_verdict(false);
 }
 
 static void test_too_little_memory(void **state)
@@ -308,13 +281,13 @@ static void test_too_little_memory(void **state)
 	cfg.domain_count = 3;
 	cfg.flags = 0;
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
-	assert_console_has("hv: error: domain 'huge': mem_size: needs 131072 KiB but only ");
-	assert_console_has(" KiB could be allocated\n"
+	console_assert_has("hv: error: domain 'huge': mem_size: needs 131072 KiB but only ");
+	console_assert_has(" KiB could be allocated\n"
 	                   "hv: error: domain 'huge': refused; the other domains go on\n");
-	assert_console_has("hv: domain 0 'small': ");
-	assert_console_has("hv: domain 2 'tiny': ");
-	assert_console_has("hv: domains: 2 built, 1 refused; ");
-	assert_verdict(false);
+	console_assert_has("hv: domain 0 'small': ");
+	console_assert_has("hv: domain 2 'tiny': ");
+	console_assert_has("hv: domains: 2 built, 1 refused; ");
+	console_assert_verdict(false);
 	with_huge = free_mib();
 
 	/* What 'huge' took while trying was given back: same as without it. */
@@ -338,29 +311,29 @@ static void test_bad_config_fails_before_memory(void **state)
 	cfg.domains = domains;
 	cfg.domain_count = 1;
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
-	assert_console_has("hv: error: config: domains[0].vcpu_count: 0 is outside 1..8\n"
+	console_assert_has("hv: error: config: domains[0].vcpu_count: 0 is outside 1..8\n"
 	                   "hv: error: config: appliance description refused\n"
 	                   "hv: verdict: FAIL\n");
-	assert_console_lacks("frames in the table");
-	assert_console_lacks("hv: domains:");
-	assert_console_lacks("hv: timer:");
+	console_assert_lacks("frames in the table");
+	console_assert_lacks("hv: domains:");
+	console_assert_lacks("hv: timer:");
 	assert_int_equal(fake_timer_fired(), 0);
-	assert_verdict(false);
+	console_assert_verdict(false);
 
 	/* A version mismatch, and no description at all. */
 	fake_port_reset();
 	cfg.version = 7;
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
-	assert_console_has("hv: error: config: version: 7, but this libhv reads version 1\n");
-	assert_console_lacks("frames in the table");
-	assert_verdict(false);
+	console_assert_has("hv: error: config: version: 7, but this libhv reads version 1\n");
+	console_assert_lacks("frames in the table");
+	console_assert_verdict(false);
 
 	fake_port_reset();
 	assert_int_equal(hv_main(NULL, &boot), HV_VERDICT_FAIL);
-	assert_console_has("appliance '?'");
-	assert_console_has("hv: error: config: no appliance description\n");
-	assert_console_lacks("frames in the table");
-	assert_verdict(false);
+	console_assert_has("appliance '?'");
+	console_assert_has("hv: error: config: no appliance description\n");
+	console_assert_lacks("frames in the table");
+	console_assert_verdict(false);
 }
 
 static void test_memory_setup_failure(void **state)
@@ -375,7 +348,7 @@ static void test_memory_setup_failure(void **state)
 	boot.region_count = 1;
 	boot.reserved_count = 0;
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
-	assert_console_has("hv: error: memory: the boot memory map lists no usable RAM\n"
+	console_assert_has("hv: error: memory: the boot memory map lists no usable RAM\n"
 	                   "hv: error: memory: set-up failed\n"
 	                   "hv: verdict: FAIL\n");
 	assert_int_equal(fake_timer_fired(), 0);
@@ -389,11 +362,11 @@ static void test_timer_never_fires(void **state)
 	add_elf(MOD_A, "g1 mem=2M");
 	fake_timer_set_working(false);
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
-	assert_console_has("hv: domain 0 'g1': ");
-	assert_console_has("hv: error: timer: 0 of 3 ticks in ");
-	assert_console_has(" ms: the one-shot timer does not fire\nhv: verdict: FAIL\n");
+	console_assert_has("hv: domain 0 'g1': ");
+	console_assert_has("hv: error: timer: 0 of 3 ticks in ");
+	console_assert_has(" ms: the one-shot timer does not fire\nhv: verdict: FAIL\n");
 	assert_int_equal(fake_timer_fired(), 0);
-	assert_verdict(false);
+	console_assert_verdict(false);
 }
 
 static void test_default_tick(void **state)
@@ -405,9 +378,9 @@ static void test_default_tick(void **state)
 	cfg.selftest_ticks = 0;
 	fake_clock_set_step(100000); /* 100 us per reading: fewer readings per tick */
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_PASS);
-	assert_console_has("hv: timer: 3 ticks of 10000 us in ");
+	console_assert_has("hv: timer: 3 ticks of 10000 us in ");
 	assert_int_equal(fake_timer_fired(), 3);
-	assert_verdict(true);
+	console_assert_verdict(true);
 }
 
 static void test_module_domain_refused(void **state)
@@ -419,13 +392,13 @@ static void test_module_domain_refused(void **state)
 	add_elf(MOD_B, "worse colour=red");
 	add_elf(MOD_C, "fine");
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
-	assert_console_has("hv: error: module 'bad'.vcpu_count: 9 is outside 1..8\n"
+	console_assert_has("hv: error: module 'bad'.vcpu_count: 9 is outside 1..8\n"
 	                   "hv: error: module 'bad': domain refused\n");
-	assert_console_has("hv: error: module 'worse': bad option 'colour=red'");
-	assert_console_has("hv: error: module 'worse': domain refused\n");
-	assert_console_has("hv: domain 0 'fine': ");
-	assert_console_has("hv: domains: 1 built, 2 refused; ");
-	assert_verdict(false);
+	console_assert_has("hv: error: module 'worse': bad option 'colour=red'");
+	console_assert_has("hv: error: module 'worse': domain refused\n");
+	console_assert_has("hv: domain 0 'fine': ");
+	console_assert_has("hv: domains: 1 built, 2 refused; ");
+	console_assert_verdict(false);
 }
 
 static void test_static_partitions(void **state)
@@ -451,13 +424,13 @@ static void test_static_partitions(void **state)
 	cfg.domain_count = 2;
 	cfg.flags = 0;
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_PASS);
-	assert_console_has("module 'static'\n");
-	assert_console_has("hv: domain 0 'p1': image 'img' (8448 bytes, entry 0x400010), 4 MiB, "
+	console_assert_has("module 'static'\n");
+	console_assert_has("hv: domain 0 'p1': image 'img' (8448 bytes, entry 0x400010), 4 MiB, "
 	                   "1 vCPU\n");
-	assert_console_has("hv: domain 1 'p2': image 'img' (8448 bytes, entry 0x400010), 8 MiB, "
+	console_assert_has("hv: domain 1 'p2': image 'img' (8448 bytes, entry 0x400010), 8 MiB, "
 	                   "2 vCPUs\n");
-	assert_console_lacks("error");
-	assert_verdict(true);
+	console_assert_lacks("error");
+	console_assert_verdict(true);
 }
 
 static void test_static_partitions_refused(void **state)
@@ -501,16 +474,16 @@ static void test_static_partitions_refused(void **state)
 	cfg.domain_count = 5;
 	cfg.flags = 0;
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_FAIL);
-	assert_console_has("hv: domain 0 'p1': ");
-	assert_console_has("hv: error: domain 'p2': mem_base 0x1200000: partition of 4 MiB "
+	console_assert_has("hv: domain 0 'p1': ");
+	console_assert_has("hv: error: domain 'p2': mem_base 0x1200000: partition of 4 MiB "
 	                   "refused: HV_EBUSY (object is in use)\n");
-	assert_console_has("hv: error: domain 'p3': mem_base 0x200000: partition of 2 MiB "
+	console_assert_has("hv: error: domain 'p3': mem_base 0x200000: partition of 2 MiB "
 	                   "refused: HV_ERANGE (out of range)\n");
-	assert_console_has("hv: error: domain 'p5': mem_base 0x3e00000: partition of 4 MiB "
+	console_assert_has("hv: error: domain 'p5': mem_base 0x3e00000: partition of 4 MiB "
 	                   "refused: HV_E");
-	assert_console_has("hv: domain 4 'p6': ");
-	assert_console_has("hv: domains: 2 built, 3 refused; ");
-	assert_verdict(false);
+	console_assert_has("hv: domain 4 'p6': ");
+	console_assert_has("hv: domains: 2 built, 3 refused; ");
+	console_assert_verdict(false);
 }
 
 /* hv_main() keeps static state: a second identical run must print exactly the same. */

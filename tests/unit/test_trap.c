@@ -117,9 +117,9 @@ static void test_no_handler_crashes_only_that_domain(void **state)
 	set_handler(VEC_GP, HANDLER, 0); /* a handler for another vector */
 	set_context(0x400123, DF_STACK_TOP);
 	raise_exception(VEC_PF, 4, 0);
-	df_assert_console_has("hv: notice: domain 'crasher' crashed: #PF at rip 0x400123, "
-	                      "address 0x0 (no handler)\nhv: domain 0 'crasher' destroyed\n");
-	df_assert_console_lacks("error");
+	console_assert_has("hv: notice: domain 'crasher' crashed: #PF at rip 0x400123, "
+	                   "address 0x0 (no handler)\nhv: domain 0 'crasher' destroyed\n");
+	console_assert_lacks("error");
 	assert_int_equal(dom->state, HV_DOMAIN_DEAD);
 	assert_int_equal(dom->end, HV_DOMAIN_END_CRASH);
 	assert_int_equal(vcpu->state, HV_VCPU_DOWN);
@@ -135,8 +135,8 @@ static void test_other_vectors_named(void **state)
 	(void)state;
 	set_context(0x400456, DF_STACK_TOP);
 	raise_exception(VEC_GP, 0x18, 0);
-	df_assert_console_has("hv: notice: domain 'crasher' crashed: #GP at rip 0x400456, "
-	                      "error code 0x18 (no handler)\n");
+	console_assert_has("hv: notice: domain 'crasher' crashed: #GP at rip 0x400456, "
+	                   "error code 0x18 (no handler)\n");
 	assert_string_equal(hv_trap_vector_name(0, buf, sizeof(buf)), "#DE");
 	assert_string_equal(hv_trap_vector_name(6, buf, sizeof(buf)), "#UD");
 	assert_string_equal(hv_trap_vector_name(15, buf, sizeof(buf)), "vector 15");
@@ -151,8 +151,8 @@ static void test_bad_stack_crashes(void **state)
 	set_handler(VEC_PF, HANDLER, 0);
 	set_context(0x400123, DF_STACK_TOP);
 	raise_exception(VEC_PF, 0, 0x1234);
-	df_assert_console_has("hv: notice: domain 'crasher' crashed: #PF at rip 0x400123, "
-	                      "address 0x1234 (cannot write the trap frame at 0x601fe0)\n");
+	console_assert_has("hv: notice: domain 'crasher' crashed: #PF at rip 0x400123, "
+	                   "address 0x1234 (cannot write the trap frame at 0x601fe0)\n");
 	assert_int_equal(dom->state, HV_DOMAIN_DEAD);
 }
 
@@ -163,7 +163,7 @@ static void test_read_only_and_tiny_stacks_crash(void **state)
 	set_handler(VEC_PF, HANDLER, 0);
 	set_context(0x400123, DF_STACK_TOP);
 	raise_exception(VEC_PF, 0, 0);
-	df_assert_console_has("(cannot write the trap frame at 0x6007a0)");
+	console_assert_has("(cannot write the trap frame at 0x6007a0)");
 	assert_int_equal(dom->state, HV_DOMAIN_DEAD);
 
 	setup(NULL);
@@ -171,7 +171,7 @@ static void test_read_only_and_tiny_stacks_crash(void **state)
 	set_handler(VEC_GP, HANDLER, 0);
 	set_context(0x400123, 0x20);
 	raise_exception(VEC_GP, 0, 0);
-	df_assert_console_has("#GP at rip 0x400123, error code 0x0 (cannot write the trap frame");
+	console_assert_has("#GP at rip 0x400123, error code 0x0 (cannot write the trap frame");
 	assert_int_equal(dom->state, HV_DOMAIN_DEAD);
 }
 
@@ -198,8 +198,8 @@ static void test_nesting(void **state)
 		assert_int_equal(dom->state, HV_DOMAIN_RUNNING);
 	}
 	raise_exception(VEC_GP, 0, 0);
-	df_assert_console_has("hv: notice: domain 'crasher' crashed: #GP at rip 0x400100, "
-	                      "error code 0x0 (handlers nested 8 deep)\n");
+	console_assert_has("hv: notice: domain 'crasher' crashed: #GP at rip 0x400100, "
+	                   "error code 0x0 (handlers nested 8 deep)\n");
 	assert_int_equal(dom->state, HV_DOMAIN_DEAD);
 }
 
@@ -264,7 +264,7 @@ static void check_bad_iret(uint64_t rip, uint64_t rsp, const char *why)
 	snprintf(want, sizeof(want),
 	         "hv: notice: domain 'crasher' crashed: bad iret frame at 0x%llx (%s)\n",
 	         (unsigned long long)frame_va, why);
-	df_assert_console_has(want);
+	console_assert_has(want);
 	assert_int_equal(dom->state, HV_DOMAIN_DEAD);
 }
 
@@ -282,11 +282,11 @@ static void test_iret_bad_frames_crash(void **state)
 	/* An rsp that points nowhere readable. */
 	set_context(0x400123, DF_GUARD + 8);
 	assert_int_equal(df_hypercall(vcpu, HV_HC_IRET, 0, 0, 0), INT64_MIN);
-	df_assert_console_has("crashed: bad iret frame at 0x602008 (unreadable)\n");
+	console_assert_has("crashed: bad iret frame at 0x602008 (unreadable)\n");
 	setup(NULL);
 	set_context(0x400123, UINT64_C(0xffff800000000000));
 	df_hypercall(vcpu, HV_HC_IRET, 0, 0, 0);
-	df_assert_console_has("crashed: bad iret frame at 0xffff800000000000 (unreadable)\n");
+	console_assert_has("crashed: bad iret frame at 0xffff800000000000 (unreadable)\n");
 	assert_int_equal(fake_copy_outside_limit(), 0);
 }
 
