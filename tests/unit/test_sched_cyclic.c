@@ -14,7 +14,6 @@
 
 #include "sched_sim.h"
 
-#define MS UINT64_C(1000000)
 #define US UINT64_C(1000)
 
 #define FRAME (10 * MS)
