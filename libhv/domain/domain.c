@@ -31,6 +31,7 @@
 #include "event/event.h"
 #include "guest/access.h"
 #include "lib/string.h"
+#include "sched/pool.h"
 #include "sched/sched.h"
 
 static struct hv_domain table[HV_CONFIG_MAX_DOMAINS];
@@ -183,6 +184,7 @@ int hv_domain_create(const struct hv_domain_desc *desc, hv_domid_t id, struct hv
 	d->id = id;
 	d->vcpu_count = desc->cfg.vcpu_count;
 	d->flags = desc->cfg.flags;
+	d->pool = hv_pool_get(HV_POOL_DEFAULT);
 	for (uint32_t i = 0; i < HV_DOMAIN_MAX_VCPUS; i++) {
 		struct hv_vcpu *v = &d->vcpus[i];
 

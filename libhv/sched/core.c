@@ -75,22 +75,13 @@
 #include "hypercall/hypercall.h"
 #include "lib/check.h"
 #include "lib/string.h"
+#include "sched/pool.h"
 #include "sched/sched.h"
 #include "time/time.h"
 #include "trap/trap.h"
 
 #define NO_DEADLINE UINT64_MAX
 
-/*
- * Two instances and their state, used in turn: hv_sched_switch() sets up
- * the one that is not current, so that the current one stays untouched
- * until the new one is complete. Each vCPU likewise has two buffers of
- * module state (hv_vcpu::sched_priv); its sched.priv points to the one the
- * current instance uses.
- */
-static struct hv_sched instances[2];
-static _Alignas(16) unsigned char instance_privs[2][HV_SCHED_PRIV_MAX_SIZE];
-static struct hv_sched *instance = &instances[0];
 static struct hv_vcpu *running;
 /*
  * The earliest guest timer or block deadline, so that the loop scans the
@@ -117,193 +108,38 @@ static bool repick;
 static const uint8_t fast_closed = 1;
 static const uint8_t *fast_gate = &fast_closed;
 
-static const char *missing_hook(const struct hv_sched_ops *ops)
+void hv_sched_reset(void)
 {
-	if (ops->init == NULL) {
-		return "init";
-	}
-	if (ops->add_vcpu == NULL) {
-		return "add_vcpu";
-	}
-	if (ops->remove_vcpu == NULL) {
-		return "remove_vcpu";
-	}
-	if (ops->wake == NULL) {
-		return "wake";
-	}
-	if (ops->sleep == NULL) {
-		return "sleep";
-	}
-	if (ops->pick_next == NULL) {
-		return "pick_next";
-	}
-	return NULL;
-}
-
-/* Checks a module as at registration; logs the fault. */
-static int check_module(const struct hv_sched_ops *ops)
-{
-	const char *hook;
-
-	if (ops == NULL || ops->name == NULL) {
-		hv_err("sched: the scheduler module has no name");
-		return -HV_EINVAL;
-	}
-	if (ops->api_version != HV_SCHED_API_VERSION) {
-		hv_err("sched: module '%s' implements API version %u, libhv has %u", ops->name,
-		       (unsigned int)ops->api_version, (unsigned int)HV_SCHED_API_VERSION);
-		return -HV_EINVAL;
-	}
-	hook = missing_hook(ops);
-	if (hook != NULL) {
-		hv_err("sched: module '%s' has no %s hook", ops->name, hook);
-		return -HV_EINVAL;
-	}
-	if (ops->priv_size > HV_SCHED_PRIV_MAX_SIZE) {
-		hv_err("sched: module '%s' needs %zu bytes of state, at most %u allowed", ops->name,
-		       ops->priv_size, (unsigned int)HV_SCHED_PRIV_MAX_SIZE);
-		return -HV_EINVAL;
-	}
-	if (ops->vcpu_priv_size > HV_SCHED_VCPU_PRIV_MAX_SIZE) {
-		hv_err("sched: module '%s' needs %zu bytes per vCPU, at most %u allowed", ops->name,
-		       ops->vcpu_priv_size, (unsigned int)HV_SCHED_VCPU_PRIV_MAX_SIZE);
-		return -HV_EINVAL;
-	}
-	return 0;
-}
-
-/* Sets up instances[slot] for ops; on an error its ops stay NULL. */
-static int init_instance(unsigned int slot, const struct hv_sched_ops *ops, uint64_t slice_ns)
-{
-	struct hv_sched *s = &instances[slot];
-	int rc;
-
-	hv_memset(instance_privs[slot], 0, sizeof(instance_privs[slot]));
-	*s = (struct hv_sched){.ops = ops, .priv = instance_privs[slot], .slice_ns = slice_ns};
-	rc = hv_sched_call_init(s);
-	if (rc != 0) {
-		hv_err("sched: module '%s' failed to initialize: %s", ops->name, hv_strerror(rc));
-		s->ops = NULL;
-	}
-	return rc;
-}
-
-int hv_sched_setup(const struct hv_sched_ops *ops, uint64_t slice_ns)
-{
-	int rc;
-
-	instances[0] = (struct hv_sched){.ops = NULL};
-	instances[1] = (struct hv_sched){.ops = NULL};
-	instance = &instances[0];
 	running = NULL;
 	repick = false;
-	rc = check_module(ops);
-	if (rc != 0) {
-		return rc;
-	}
-	rc = init_instance(0, ops, slice_ns);
-	if (rc != 0) {
-		return rc;
-	}
-	hv_info("sched: module '%s', time slice %llu us", ops->name,
-	        (unsigned long long)(slice_ns / 1000));
-	return 0;
+	idle_until = 0;
 }
 
-struct hv_sched *hv_sched_instance(void)
+/* The pool of the CPU this runs on. */
+static struct hv_pool *this_pool(void)
 {
-	return instance;
+	return hv_pool_of_cpu(0);
 }
 
-static bool runnable(const struct hv_vcpu *v)
+/* The instance that knows v: that of its domain's pool. */
+static struct hv_sched *sched_of(const struct hv_vcpu *v)
+{
+	return v->domain->pool->current;
+}
+
+bool hv_sched_vcpu_runnable(const struct hv_vcpu *v)
 {
 	return v->state == HV_VCPU_RUNNABLE || v->state == HV_VCPU_RUNNING;
 }
 
-/* The buffer of module state of v that the current instance does not use. */
-static void *spare_priv(struct hv_vcpu *v)
+void hv_sched_resched(void)
 {
-	return v->sched.priv == v->sched_priv[0] ? v->sched_priv[1] : v->sched_priv[0];
-}
-
-/*
- * Gives the first 'count' vCPUs known to the module (in domain, then vCPU
- * order) their other buffer of module state.
- */
-static void flip_privs(uint32_t count)
-{
-	uint32_t done = 0;
-
-	for (hv_domid_t id = 0; id < HV_CONFIG_MAX_DOMAINS; id++) {
-		struct hv_domain *d = hv_domain_get(id);
-
-		for (uint32_t i = 0; d != NULL && i < d->vcpu_count && done < count; i++) {
-			struct hv_vcpu *v = &d->vcpus[i];
-
-			if (v->in_sched) {
-				v->sched.priv = spare_priv(v);
-				done++;
-			}
-		}
+	if (running != NULL && running->state == HV_VCPU_RUNNING) {
+		running->state = HV_VCPU_RUNNABLE;
 	}
-}
-
-/*
- * The new instance takes every vCPU the current one knows, in their
- * spare buffers, so that the current instance and the vCPUs' buffers it
- * uses are never written: on an error only the sched.priv pointers are
- * put back. The new instance is then simply abandoned (its hooks hold
- * nothing outside its own storage), without remove_vcpu calls.
- */
-int hv_sched_switch(const struct hv_sched_ops *ops)
-{
-	unsigned int slot = instance == &instances[0] ? 1 : 0;
-	struct hv_sched *next = &instances[slot];
-	const char *old_name;
-	uint32_t added = 0;
-	int rc;
-
-	HV_CHECK(instance->ops != NULL);
-	old_name = instance->ops->name;
-	rc = check_module(ops);
-	if (rc != 0) {
-		return rc;
-	}
-	rc = init_instance(slot, ops, instance->slice_ns);
-	if (rc != 0) {
-		return rc;
-	}
-	for (hv_domid_t id = 0; id < HV_CONFIG_MAX_DOMAINS && rc == 0; id++) {
-		struct hv_domain *d = hv_domain_get(id);
-
-		for (uint32_t i = 0; d != NULL && i < d->vcpu_count && rc == 0; i++) {
-			struct hv_vcpu *v = &d->vcpus[i];
-
-			if (!v->in_sched) {
-				continue;
-			}
-			v->sched.priv = spare_priv(v);
-			added++;
-			hv_memset(v->sched.priv, 0, HV_SCHED_VCPU_PRIV_MAX_SIZE);
-			rc = hv_sched_call_add_vcpu(next, &v->sched);
-			if (rc == 0 && runnable(v)) {
-				hv_sched_call_wake(next, &v->sched);
-			}
-		}
-	}
-	if (rc != 0) {
-		hv_notice("sched: cannot switch from '%s' to '%s': %s", old_name, ops->name,
-		          hv_strerror(rc));
-		flip_privs(added);
-		next->ops = NULL;
-		return rc;
-	}
-	instance = next;
-	/* The running vCPU stays RUNNING; the next decision is the new module's. */
-	repick = true;
+	running = NULL;
+	repick = false;
 	idle_until = 0;
-	hv_info("sched: switched from '%s' to '%s'", old_name, ops->name);
-	return 0;
 }
 
 struct hv_vcpu *hv_sched_running(void)
@@ -315,9 +151,9 @@ int hv_sched_vcpu_add(struct hv_vcpu *v)
 {
 	int rc;
 
-	HV_CHECK(!v->in_sched && instance->ops != NULL);
+	HV_CHECK(!v->in_sched);
 	hv_memset(v->sched.priv, 0, HV_SCHED_VCPU_PRIV_MAX_SIZE);
-	rc = hv_sched_call_add_vcpu(instance, &v->sched);
+	rc = hv_sched_call_add_vcpu(sched_of(v), &v->sched);
 	v->in_sched = rc == 0;
 	return rc;
 }
@@ -325,8 +161,8 @@ int hv_sched_vcpu_add(struct hv_vcpu *v)
 /* v stops being runnable, for 'state'. */
 static void sleep_vcpu(struct hv_vcpu *v, enum hv_vcpu_state state)
 {
-	if (runnable(v)) {
-		hv_sched_call_sleep(instance, &v->sched);
+	if (hv_sched_vcpu_runnable(v)) {
+		hv_sched_call_sleep(sched_of(v), &v->sched);
 	}
 	v->state = state;
 	if (v == running) {
@@ -339,7 +175,7 @@ void hv_sched_vcpu_stop(struct hv_vcpu *v)
 {
 	if (v->in_sched) {
 		sleep_vcpu(v, HV_VCPU_DOWN);
-		hv_sched_call_remove_vcpu(instance, &v->sched);
+		hv_sched_call_remove_vcpu(sched_of(v), &v->sched);
 		v->in_sched = false;
 	}
 	v->state = HV_VCPU_DOWN;
@@ -357,13 +193,13 @@ void hv_sched_vcpu_wake(struct hv_vcpu *v)
 	}
 	v->state = HV_VCPU_RUNNABLE;
 	v->block_deadline = 0;
-	hv_sched_call_wake(instance, &v->sched);
+	hv_sched_call_wake(sched_of(v), &v->sched);
 	hv_domain_update_state(v->domain);
 }
 
 void hv_sched_vcpu_block(struct hv_vcpu *v, uint64_t deadline_ns)
 {
-	if (!runnable(v)) {
+	if (!hv_sched_vcpu_runnable(v)) {
 		return;
 	}
 	sleep_vcpu(v, HV_VCPU_BLOCKED);
@@ -380,10 +216,10 @@ void hv_sched_vcpu_set_timer(struct hv_vcpu *v, uint64_t deadline_ns)
 
 void hv_sched_vcpu_yield(struct hv_vcpu *v)
 {
-	if (!runnable(v)) {
+	if (!hv_sched_vcpu_runnable(v)) {
 		return;
 	}
-	hv_sched_call_yield(instance, &v->sched);
+	hv_sched_call_yield(sched_of(v), &v->sched);
 	if (v == running) {
 		repick = true;
 	}
@@ -396,6 +232,8 @@ static struct hv_vcpu *vcpu_of(struct hv_sched_vcpu *sv)
 
 static struct hv_vcpu *pick(uint64_t now)
 {
+	struct hv_pool *pool = this_pool();
+	struct hv_sched *instance = pool->current;
 	struct hv_sched_vcpu *sv;
 	struct hv_vcpu *v;
 	uint64_t slice = 0;
@@ -416,8 +254,10 @@ static struct hv_vcpu *pick(uint64_t now)
 		return NULL;
 	}
 	v = vcpu_of(sv);
-	if (!runnable(v) || hv_domain_get(sv->domid) != v->domain) {
-		hv_panic("sched: module '%s' picked vCPU %u of domain %u, which is not runnable",
+	if (!hv_sched_vcpu_runnable(v) || hv_domain_get(sv->domid) != v->domain ||
+	    v->domain->pool != pool) {
+		hv_panic("sched: module '%s' picked vCPU %u of domain %u, which is not runnable "
+		         "here",
 		         instance->ops->name, sv->vcpu_id, sv->domid);
 	}
 	v->state = HV_VCPU_RUNNING;
@@ -616,6 +456,7 @@ void hv_sched_run(void)
 		ran = hv_port_time_ns() - clock.ns;
 		v->run_time_ns += ran;
 		v->domain->cpu_time_ns += ran;
+		v->domain->pool->cpu_time_ns += ran;
 		if (exit.reason == HV_EXIT_INTERRUPT) {
 			/* The timer may have fired: it is no longer armed. */
 			timer_armed = 0;

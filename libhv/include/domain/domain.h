@@ -82,6 +82,7 @@ enum hv_vcpu_state {
 };
 
 struct hv_domain;
+struct hv_pool;
 
 struct hv_vcpu {
 	/* The port's register state; first, for its alignment. */
@@ -147,6 +148,8 @@ struct hv_domain {
 	enum hv_domain_state state;
 	uint32_t vcpu_count;
 	uint32_t flags; /* HV_DOMAIN_F_* */
+	/* The CPU pool its vCPUs are scheduled in (sched/pool.h). */
+	struct hv_pool *pool;
 
 	struct hv_domain_layout layout;
 	/* Hypervisor views of the shared-info and start-info pages. */

@@ -84,27 +84,40 @@ static inline int hv_sched_call_get_params(const struct hv_sched *s, hv_domid_t 
 
 /*
  * Checks a module (API version, sizes, name, mandatory hooks; each fault
- * is logged as "sched: module '<name>': ...") and sets up the instance
- * with the default time slice. Returns 0, -HV_EINVAL or the init hook's
+ * is logged as "sched: module '<name>': ...") and sets up the pools: the
+ * default pool, with every CPU and an instance of the module with the
+ * default time slice, and no other. Returns 0, -HV_EINVAL or the init hook's
  * error.
  */
 int hv_sched_setup(const struct hv_sched_ops *ops, uint64_t slice_ns);
 
 /*
- * Switches the machine's scheduler to another module at run time. There is
- * one CPU pool, the whole machine, so this replaces the one instance: a
- * new instance of 'ops' is set up (with the same default time slice), every
- * vCPU the old module knows is added to it and the runnable and running
- * ones are woken in it; then it becomes current. Domains keep running; the
- * running vCPU stays RUNNING and the next decision is the new module's.
- * The old module's parameters are not carried over. Returns 0, -HV_EINVAL
- * for a bad module, or the new module's init or add_vcpu error; on an
- * error the old instance is current and untouched.
+ * Switches the default pool's scheduler to another module at run time
+ * (hv_pool_switch() with no parameters): a new instance of 'ops' is set up
+ * (with the same default time slice), every vCPU of the pool's domains
+ * that the old module knows is added to it and the runnable ones are woken
+ * in it; then it becomes current. Domains keep running: the next decision
+ * is the new module's. The old module's parameters are not carried over.
+ * Returns 0, -HV_EINVAL for a bad module, or the new module's init or
+ * add_vcpu error; on an error the old instance is current and untouched.
  */
 int hv_sched_switch(const struct hv_sched_ops *ops);
 
-/* The current instance (hv_sched_setup(), then hv_sched_switch()). */
+/* The default pool's current instance (hv_sched_setup(), then hv_sched_switch()). */
 struct hv_sched *hv_sched_instance(void);
+
+/* Forgets the run loop's state (the running vCPU, a pending decision). */
+void hv_sched_reset(void);
+
+/*
+ * Pools changed (a module switched, a domain or a CPU moved): the running
+ * vCPU goes back to RUNNABLE and the next decision is made afresh by the
+ * CPU's pool's module.
+ */
+void hv_sched_resched(void);
+
+/* True if v is RUNNABLE or RUNNING: known to its module as runnable. */
+bool hv_sched_vcpu_runnable(const struct hv_vcpu *v);
 
 /* Hands a vCPU to the module (it stays down). */
 int hv_sched_vcpu_add(struct hv_vcpu *v);
