@@ -19,6 +19,11 @@ HVG_TEST(sched_op_needs_control)
 	HVG_CHECK_EQ(hvg_sched_set_scheduler("bvt"), -HV_EPERM);
 	HVG_CHECK_EQ(hvg_sched_get_params(hvg_start_info()->domid, bad), -HV_EPERM);
 	HVG_CHECK_EQ(hvg_sched_set_params(0, bad), -HV_EPERM);
+	HVG_CHECK_EQ(hvg_sched_pool_create("mine", "rr", NULL), -HV_EPERM);
+	HVG_CHECK_EQ(hvg_sched_pool_move_domain(hvg_start_info()->domid, 0), -HV_EPERM);
+	HVG_CHECK_EQ(hvg_sched_pool_assign_cpu(0, 0), -HV_EPERM);
+	HVG_CHECK_EQ(hvg_sched_pool_info(0, (struct hv_sched_pool_info *)bad), -HV_EPERM);
+	HVG_CHECK_EQ(hvg_sched_domain_pool(hvg_start_info()->domid), -HV_EPERM);
 }
 
 HVG_TEST(computes_across_the_switch)

@@ -25,7 +25,7 @@
 #include <stdint.h>
 
 /** Guest ABI version: major in the upper 16 bits, minor in the lower. */
-#define HV_ABI_VERSION ((1u << 16) | 1u)
+#define HV_ABI_VERSION ((1u << 16) | 2u)
 
 /** @name Hypercall numbers
  * @{

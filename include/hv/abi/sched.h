@@ -83,20 +83,62 @@ struct hv_sched_params {
 };
 
 /** @name Scheduler operations (#HV_HC_SCHED_OP, control domain only)
+ *
+ * Pools: the CPUs are divided into pools, each with its own scheduler
+ * module and parameters; every domain is in one pool and runs only on its
+ * CPUs. Pool 0 ("default") holds every CPU at start-up and every new
+ * domain. A domain in a pool without CPUs is parked until a CPU joins the
+ * pool or it moves out; the control domain is never parked (the operation
+ * fails with `-HV_EBUSY`). Pool identifiers are below #HV_SCHED_MAX_POOLS;
+ * one out of range gives `-HV_EINVAL`, an unused one `-HV_ENOENT`. Where a
+ * call takes optional parameters (`params`, 0 for none), they are the
+ * module's parameters for the pool as a whole, such as a cyclic schedule.
  * @{
  */
-/** `(op, domid, struct hv_sched_params *out)`: read a domain's parameters. */
+/** `(op, domid, struct hv_sched_params *out)`: read a domain's parameters (in its pool). */
 #define HV_SCHED_OP_GET_PARAMS 0
-/** `(op, domid, const struct hv_sched_params *in)`: set a domain's parameters. */
+/** `(op, domid, const struct hv_sched_params *in)`: set a domain's parameters (in its pool). */
 #define HV_SCHED_OP_SET_PARAMS 1
-/** `(op, const char *name)`: switch to the built-in module of that name (NUL-terminated). */
+/** `(op, const char *name)`: switch pool 0 to the built-in module of that name (NUL-terminated);
+ * "cyclic" needs a schedule: use #HV_SCHED_OP_POOL_SET_SCHEDULER. */
 #define HV_SCHED_OP_SET_SCHEDULER 2
-/** `(op, char *buf, uint64_t size)`: copy the current module's name, NUL-terminated. */
+/** `(op, char *buf, uint64_t size)`: copy pool 0's module name, NUL-terminated. */
 #define HV_SCHED_OP_GET_SCHEDULER 3
+/** `(op, const char *name, const char *sched, const struct hv_sched_params *params)`: create a
+ * pool without CPUs running the built-in module `sched`; returns its identifier. Names are 1 to
+ * 15 characters and unique (`-HV_EEXIST`); `-HV_ENOSPC` when every pool is in use. */
+#define HV_SCHED_OP_POOL_CREATE 4
+/** `(op, pool)`: destroy a pool with no domain left (`-HV_EBUSY` otherwise); its CPUs return to
+ * pool 0, which cannot be destroyed. */
+#define HV_SCHED_OP_POOL_DESTROY 5
+/** `(op, pool, const char *sched, const struct hv_sched_params *params)`: switch a pool's module
+ * at run time; its domains keep running, with the new module's default parameters. */
+#define HV_SCHED_OP_POOL_SET_SCHEDULER 6
+/** `(op, pool, struct hv_sched_pool_info *out)`: describe a pool. */
+#define HV_SCHED_OP_POOL_INFO 7
+/** `(op, domid, pool)`: move a domain into a pool, with the pool module's default parameters. */
+#define HV_SCHED_OP_POOL_MOVE_DOMAIN 8
+/** `(op, cpu, pool)`: move a physical CPU into a pool (`-HV_EINVAL` for no such CPU). */
+#define HV_SCHED_OP_POOL_ASSIGN_CPU 9
+/** `(op, domid)`: the pool a domain is in. */
+#define HV_SCHED_OP_DOMAIN_POOL 10
 /** @} */
+
+/** Most CPU pools at a time, pool 0 included. */
+#define HV_SCHED_MAX_POOLS 8
 
 /** Size of a scheduler name buffer: at most 15 characters and the NUL. */
 #define HV_SCHED_NAME_SIZE 16
+
+/** What #HV_SCHED_OP_POOL_INFO reports about a pool. */
+struct hv_sched_pool_info {
+	char name[HV_SCHED_NAME_SIZE];  /**< The pool's name, NUL-terminated. */
+	char sched[HV_SCHED_NAME_SIZE]; /**< Its scheduler module's name, NUL-terminated. */
+	uint64_t cpus;                  /**< Bit n set: physical CPU n is in the pool. */
+	uint64_t cpu_time_ns;           /**< CPU time its domains have had while in it. */
+	uint32_t id;                    /**< The pool's identifier. */
+	uint32_t domains;               /**< Domains in it that have not ended. */
+};
 
 _Static_assert(sizeof(struct hv_sched_bvt_params) == 32, "ABI: hv_sched_bvt_params");
 _Static_assert(__builtin_offsetof(struct hv_sched_bvt_params, warp_ns) == 8, "ABI: warp_ns");
@@ -118,6 +160,10 @@ _Static_assert(__builtin_offsetof(struct hv_sched_cyclic_params, windows) == 16,
 _Static_assert(sizeof(struct hv_sched_params) == 8 + sizeof(struct hv_sched_cyclic_params),
                "ABI: hv_sched_params");
 _Static_assert(__builtin_offsetof(struct hv_sched_params, bvt) == 8, "ABI: hv_sched_params union");
+
+_Static_assert(sizeof(struct hv_sched_pool_info) == 56, "ABI: hv_sched_pool_info");
+_Static_assert(__builtin_offsetof(struct hv_sched_pool_info, cpus) == 32, "ABI: pool cpus");
+_Static_assert(__builtin_offsetof(struct hv_sched_pool_info, id) == 48, "ABI: pool id");
 
 #endif /* HV_ABI_SCHED_H */
 /** @} */

@@ -26,7 +26,7 @@
 struct hv_domain;
 
 /* Most pools at a time, the default one included. */
-#define HV_POOL_MAX 8
+#define HV_POOL_MAX HV_SCHED_MAX_POOLS
 
 /* Most physical CPUs the pool model covers (bits of hv_pool::cpus). */
 #define HV_POOL_MAX_CPUS 64

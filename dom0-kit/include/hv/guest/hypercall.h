@@ -288,15 +288,16 @@ static inline int hvg_sched_set_params(uint16_t domid, const struct hv_sched_par
 }
 
 /**
- * @brief Switch the machine's scheduler module (#HV_SCHED_OP_SET_SCHEDULER).
+ * @brief Switch pool 0's scheduler module (#HV_SCHED_OP_SET_SCHEDULER).
  *
  * Control domain only. Domains keep running; their parameters start at
  * the new module's defaults. Nothing changes on an error.
- * @param name A built-in module's name ("rr", "bvt", "fair", "cyclic"),
+ * @param name A built-in module's name ("rr", "bvt", "fair"),
  *        NUL-terminated, at most #HV_SCHED_NAME_SIZE bytes with the NUL.
+ *        "cyclic" needs a schedule: see hvg_sched_pool_set_scheduler().
  * @return 0; -HV_EPERM if this is not the control domain; -HV_ENOENT for an
- *         unknown name; -HV_EINVAL for a name too long; -HV_EFAULT for a bad
- *         @p name; or the new module's error.
+ *         unknown name; -HV_EINVAL for a name too long, or "cyclic";
+ *         -HV_EFAULT for a bad @p name; or the new module's error.
  */
 static inline int hvg_sched_set_scheduler(const char *name)
 {
@@ -305,7 +306,7 @@ static inline int hvg_sched_set_scheduler(const char *name)
 }
 
 /**
- * @brief Read the current scheduler module's name (#HV_SCHED_OP_GET_SCHEDULER).
+ * @brief Read pool 0's scheduler module's name (#HV_SCHED_OP_GET_SCHEDULER).
  *
  * Control domain only.
  * @param[out] buf Receives the name, NUL-terminated.
@@ -317,6 +318,106 @@ static inline int hvg_sched_get_scheduler(char *buf, uint64_t size)
 {
 	return (int)hvg_hypercall6(HV_HC_SCHED_OP, HV_SCHED_OP_GET_SCHEDULER,
 	                           (uint64_t)(uintptr_t)buf, size, 0, 0, 0);
+}
+
+/**
+ * @brief Create a CPU pool without CPUs (#HV_SCHED_OP_POOL_CREATE).
+ *
+ * Control domain only. Domains moved into it are parked until a CPU joins.
+ * @param name The pool's name, 1 to #HV_SCHED_NAME_SIZE - 1 characters, unique.
+ * @param sched A built-in module's name.
+ * @param params Parameters of the module for the pool as a whole (a
+ *        cyclic schedule), or NULL; "cyclic" requires them.
+ * @return The new pool's identifier (0 or more); -HV_EPERM; -HV_EEXIST for
+ *         a name in use; -HV_ENOSPC when #HV_SCHED_MAX_POOLS pools exist;
+ *         -HV_ENOENT for an unknown module; -HV_EINVAL for a bad name or
+ *         refused parameters; -HV_EFAULT for a bad pointer.
+ */
+static inline int hvg_sched_pool_create(const char *name, const char *sched,
+                                        const struct hv_sched_params *params)
+{
+	return (int)hvg_hypercall6(HV_HC_SCHED_OP, HV_SCHED_OP_POOL_CREATE,
+	                           (uint64_t)(uintptr_t)name, (uint64_t)(uintptr_t)sched,
+	                           (uint64_t)(uintptr_t)params, 0, 0);
+}
+
+/**
+ * @brief Destroy a CPU pool with no domain left (#HV_SCHED_OP_POOL_DESTROY).
+ * @param pool The pool; its CPUs return to pool 0.
+ * @return 0; -HV_EPERM; -HV_EINVAL for pool 0 or an identifier out of
+ *         range; -HV_ENOENT for no such pool; -HV_EBUSY if a domain is in it.
+ */
+static inline int hvg_sched_pool_destroy(uint32_t pool)
+{
+	return (int)hvg_hypercall6(HV_HC_SCHED_OP, HV_SCHED_OP_POOL_DESTROY, pool, 0, 0, 0, 0);
+}
+
+/**
+ * @brief Switch a pool's scheduler module at run time (#HV_SCHED_OP_POOL_SET_SCHEDULER).
+ *
+ * The pool's domains keep running, with the new module's default
+ * parameters. Nothing changes on an error.
+ * @param pool The pool.
+ * @param sched A built-in module's name.
+ * @param params As for hvg_sched_pool_create().
+ * @return 0, or an error as for hvg_sched_pool_create() and hvg_sched_pool_destroy().
+ */
+static inline int hvg_sched_pool_set_scheduler(uint32_t pool, const char *sched,
+                                               const struct hv_sched_params *params)
+{
+	return (int)hvg_hypercall6(HV_HC_SCHED_OP, HV_SCHED_OP_POOL_SET_SCHEDULER, pool,
+	                           (uint64_t)(uintptr_t)sched, (uint64_t)(uintptr_t)params, 0, 0);
+}
+
+/**
+ * @brief Describe a CPU pool (#HV_SCHED_OP_POOL_INFO).
+ * @param pool The pool.
+ * @param[out] out Its name, module, CPUs, CPU time and domain count.
+ * @return 0; -HV_EPERM; -HV_EINVAL or -HV_ENOENT for a bad pool; -HV_EFAULT.
+ */
+static inline int hvg_sched_pool_info(uint32_t pool, struct hv_sched_pool_info *out)
+{
+	return (int)hvg_hypercall6(HV_HC_SCHED_OP, HV_SCHED_OP_POOL_INFO, pool,
+	                           (uint64_t)(uintptr_t)out, 0, 0, 0);
+}
+
+/**
+ * @brief Move a domain into a CPU pool (#HV_SCHED_OP_POOL_MOVE_DOMAIN).
+ *
+ * Its vCPUs keep their states and get the pool module's default parameters.
+ * @param domid The domain.
+ * @param pool The pool.
+ * @return 0; -HV_EPERM; -HV_EINVAL or -HV_ENOENT for a bad domain or pool;
+ *         -HV_EBUSY if it would leave the control domain without a CPU; or
+ *         the pool module's error (the domain stays where it was).
+ */
+static inline int hvg_sched_pool_move_domain(uint16_t domid, uint32_t pool)
+{
+	return (int)hvg_hypercall6(HV_HC_SCHED_OP, HV_SCHED_OP_POOL_MOVE_DOMAIN, domid, pool, 0, 0,
+	                           0);
+}
+
+/**
+ * @brief Move a physical CPU into a CPU pool (#HV_SCHED_OP_POOL_ASSIGN_CPU).
+ * @param cpu The CPU (0 is the boot CPU).
+ * @param pool The pool.
+ * @return 0; -HV_EPERM; -HV_EINVAL for no such CPU or a bad pool;
+ *         -HV_ENOENT for no such pool; -HV_EBUSY if it is the last CPU of
+ *         the control domain's pool.
+ */
+static inline int hvg_sched_pool_assign_cpu(uint32_t cpu, uint32_t pool)
+{
+	return (int)hvg_hypercall6(HV_HC_SCHED_OP, HV_SCHED_OP_POOL_ASSIGN_CPU, cpu, pool, 0, 0, 0);
+}
+
+/**
+ * @brief The pool a domain is in (#HV_SCHED_OP_DOMAIN_POOL).
+ * @param domid The domain.
+ * @return The pool's identifier; -HV_EPERM; -HV_EINVAL or -HV_ENOENT for a bad domain.
+ */
+static inline int hvg_sched_domain_pool(uint16_t domid)
+{
+	return (int)hvg_hypercall6(HV_HC_SCHED_OP, HV_SCHED_OP_DOMAIN_POOL, domid, 0, 0, 0, 0);
 }
 
 #endif /* HV_GUEST_HYPERCALL_H */
