@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 #
-# Runs hvsim on one workload (cmake -P, with HVSIM, WORKLOAD, SVG and
-# STATUS set) and checks its exit status; when it ran the checks (status
+# Runs hvsim on one workload (cmake -P, with HVSIM, WORKLOAD, SVG, STATUS
+# and EXPECT set) and checks its exit status and, unless EXPECT is empty,
+# that its output matches the regex EXPECT; when it ran the checks (status
 # 0 or 1), also that it drew an SVG with one row per domain line.
 file(REMOVE ${SVG})
 execute_process(COMMAND ${HVSIM} -o ${SVG} ${WORKLOAD}
@@ -9,6 +10,9 @@ execute_process(COMMAND ${HVSIM} -o ${SVG} ${WORKLOAD}
 message("${out}${err}")
 if(NOT rc STREQUAL STATUS)
   message(FATAL_ERROR "hvsim exited with ${rc}, expected ${STATUS}")
+endif()
+if(NOT EXPECT STREQUAL "" AND NOT "${out}${err}" MATCHES "${EXPECT}")
+  message(FATAL_ERROR "hvsim's output does not match '${EXPECT}'")
 endif()
 if(STATUS EQUAL 2)
   return()
