@@ -28,6 +28,9 @@ struct port_handler {
 static struct port_handler port_handlers[HV_EVENT_PORTS];
 static uint64_t stray_count;
 static uint64_t upcalls;
+/* The port of each VIRQ, from the start info until a bind or close changes it. */
+static uint32_t virq_ports[HV_VIRQ_COUNT];
+static bool virq_ports_read;
 
 int hvg_on_event(uint32_t port, void (*fn)(uint32_t port, void *arg), void *arg)
 {
@@ -43,14 +46,63 @@ int hvg_on_event(uint32_t port, void (*fn)(uint32_t port, void *arg), void *arg)
 	return 0;
 }
 
-uint32_t hvg_virq_port(unsigned int virq)
+static uint32_t *virq_table(void)
 {
 	const struct hv_start_info *si = hvg_start_info();
 
-	if (virq >= HV_VIRQ_COUNT || virq >= sizeof(si->virq_port) / sizeof(si->virq_port[0])) {
-		return UINT32_MAX;
+	_Static_assert(HV_VIRQ_COUNT <= sizeof(si->virq_port) / sizeof(si->virq_port[0]),
+	               "the start info has a port per VIRQ");
+	if (!virq_ports_read) {
+		for (unsigned int i = 0; i < HV_VIRQ_COUNT; i++) {
+			virq_ports[i] = si->virq_port[i];
+		}
+		virq_ports_read = true;
 	}
-	return si->virq_port[virq];
+	return virq_ports;
+}
+
+uint32_t hvg_virq_port(unsigned int virq)
+{
+	return virq < HV_VIRQ_COUNT ? virq_table()[virq] : UINT32_MAX;
+}
+
+int hvg_evtchn_alloc_unbound(uint16_t remote)
+{
+	return (int)hvg_hypercall2(HV_HC_EVENT_OP, HV_EVENT_OP_ALLOC_UNBOUND, remote);
+}
+
+int hvg_evtchn_bind_interdomain(uint16_t remote, uint32_t remote_port)
+{
+	return (int)hvg_hypercall6(HV_HC_EVENT_OP, HV_EVENT_OP_BIND_INTERDOMAIN, remote,
+	                           remote_port, 0, 0, 0);
+}
+
+int hvg_evtchn_bind_virq(unsigned int virq)
+{
+	int port = (int)hvg_hypercall2(HV_HC_EVENT_OP, HV_EVENT_OP_BIND_VIRQ, virq);
+
+	if (port >= 0) {
+		virq_table()[virq] = (uint32_t)port;
+	}
+	return port;
+}
+
+int hvg_evtchn_close(uint32_t port)
+{
+	int rc = (int)hvg_hypercall2(HV_HC_EVENT_OP, HV_EVENT_OP_CLOSE, port);
+
+	for (unsigned int i = 0; rc == 0 && i < HV_VIRQ_COUNT; i++) {
+		if (virq_table()[i] == port) {
+			virq_ports[i] = UINT32_MAX;
+		}
+	}
+	return rc;
+}
+
+int hvg_evtchn_status(uint32_t port, struct hv_evtchn_status *out)
+{
+	return (int)hvg_hypercall6(HV_HC_EVENT_OP, HV_EVENT_OP_STATUS, port,
+	                           (uint64_t)(uintptr_t)out, 0, 0, 0);
 }
 
 void hvg_event_mask(uint32_t port)

@@ -49,6 +49,7 @@
 #include <hv/port.h>
 
 #include "domain/domain.h"
+#include "event/event.h"
 #include "lib/check.h"
 #include "lib/string.h"
 #include "time/time.h"
@@ -422,7 +423,7 @@ static void write_start_info(struct builder *b, hv_pfn_t pfn)
 	si->mem_start = l->mem_start;
 	si->mem_size = l->mem_size;
 	for (unsigned int i = 0; i < sizeof(si->virq_port) / sizeof(si->virq_port[0]); i++) {
-		si->virq_port[i] = i < HV_VIRQ_COUNT ? i : UINT32_MAX;
+		si->virq_port[i] = i < HV_VIRQ_COUNT ? d->virq_port[i] : UINT32_MAX;
 	}
 	hv_strlcpy(si->name, d->name, sizeof(si->name));
 	hv_strlcpy(si->cmdline, cmdline, sizeof(si->cmdline));
@@ -441,6 +442,7 @@ static void reset_domain(struct hv_domain *d)
 	d->console_len = 0;
 	d->shared = NULL;
 	d->start_info = NULL;
+	hv_evtchn_init(d);
 	for (unsigned int i = 0; i < HV_DOMAIN_MAX_VCPUS; i++) {
 		struct hv_vcpu *v = &d->vcpus[i];
 

@@ -161,6 +161,8 @@ static void stop_vcpus(struct hv_domain *d)
 	for (uint32_t i = 0; i < HV_DOMAIN_MAX_VCPUS; i++) {
 		hv_sched_vcpu_stop(&d->vcpus[i]);
 	}
+	/* Its channels' other ends learn of it now; a rebuild binds the VIRQs anew. */
+	hv_evtchn_close_all(d);
 	hv_console_flush(d);
 	if (cur != NULL && cur->domain == d) {
 		/* Its address space is going away or being rebuilt. */

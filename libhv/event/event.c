@@ -17,11 +17,6 @@
 
 _Static_assert(HV_EVENT_PORTS / HV_BITMAP_WORD_BITS <= 64, "pending_sel has a bit per word");
 
-uint32_t hv_event_virq_port(unsigned int virq)
-{
-	return virq;
-}
-
 /* The vCPU that receives d's events: vCPU 0 for now. */
 static struct hv_vcpu *notify_vcpu(struct hv_domain *d)
 {
@@ -72,21 +67,10 @@ int hv_event_raise_virq(struct hv_domain *d, unsigned int virq)
 	if (virq >= HV_VIRQ_COUNT) {
 		return -HV_EINVAL;
 	}
-	return hv_event_raise(d, hv_event_virq_port(virq));
-}
-
-int hv_event_send(struct hv_vcpu *v, uint64_t port)
-{
-	struct hv_domain *d = v->domain;
-
-	if (port >= HV_EVENT_PORTS) {
-		return -HV_EINVAL;
+	if (d->virq_port[virq] >= HV_EVENT_PORTS) {
+		return -HV_ENOENT; /* the domain closed it: the event is dropped */
 	}
-	if (port >= HV_VIRQ_COUNT) {
-		return -HV_ENOENT; /* nothing is bound to it: no interdomain channels yet */
-	}
-	d->events_sent++;
-	return hv_event_raise(d, (uint32_t)port);
+	return hv_event_raise(d, d->virq_port[virq]);
 }
 
 int hv_event_unmask(struct hv_vcpu *v, uint64_t port)
@@ -101,6 +85,15 @@ int hv_event_unmask(struct hv_vcpu *v, uint64_t port)
 	if (hv_bitmap_test(sh->evtchn_pending, (size_t)port)) {
 		notify(d, (uint32_t)port);
 	}
+	return 0;
+}
+
+int hv_event_mask(struct hv_vcpu *v, uint64_t port)
+{
+	if (port >= HV_EVENT_PORTS) {
+		return -HV_EINVAL;
+	}
+	hv_bitmap_set(v->domain->shared->evtchn_mask, (size_t)port);
 	return 0;
 }
 

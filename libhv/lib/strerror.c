@@ -24,6 +24,8 @@ static const struct error_name names[] = {
         {HV_ENOSPC, "HV_ENOSPC (table full)"},
         {HV_ERANGE, "HV_ERANGE (out of range)"},
         {HV_ENOSYS, "HV_ENOSYS (not supported)"},
+        {HV_EPROTO, "HV_EPROTO (protocol violated by a peer)"},
+        {HV_ENOTCONN, "HV_ENOTCONN (not connected)"},
         {HV_EALREADY, "HV_EALREADY (already done)"},
 };
 

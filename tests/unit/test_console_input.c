@@ -37,12 +37,12 @@ static int setup(void **state)
 
 static bool virq_pending(const struct hv_domain *d)
 {
-	return hv_bitmap_test(d->shared->evtchn_pending, hv_event_virq_port(HV_VIRQ_CONSOLE));
+	return hv_bitmap_test(d->shared->evtchn_pending, d->virq_port[HV_VIRQ_CONSOLE]);
 }
 
 static void clear_virq(struct hv_domain *d)
 {
-	hv_bitmap_clear(d->shared->evtchn_pending, hv_event_virq_port(HV_VIRQ_CONSOLE));
+	hv_bitmap_clear(d->shared->evtchn_pending, d->virq_port[HV_VIRQ_CONSOLE]);
 }
 
 static void test_not_control_gets_eperm(void **state)

@@ -27,6 +27,8 @@
 #define HV_ENOSPC   28  /**< No space left in a table. */
 #define HV_ERANGE   34  /**< Value out of range. */
 #define HV_ENOSYS   38  /**< Unknown operation or hypercall number. */
+#define HV_EPROTO   71  /**< A peer broke a shared-memory protocol; it is disconnected. */
+#define HV_ENOTCONN 107 /**< The other end of a channel is not connected. */
 #define HV_EALREADY 114 /**< Operation already done or in progress. */
 
 #endif /* HV_ABI_ERRNO_H */

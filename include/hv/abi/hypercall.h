@@ -24,8 +24,10 @@
 
 #include <stdint.h>
 
+#include <hv/abi/event.h>
+
 /** Guest ABI version: major in the upper 16 bits, minor in the lower. */
-#define HV_ABI_VERSION ((1u << 16) | 2u)
+#define HV_ABI_VERSION ((1u << 16) | 3u)
 
 /** @name Hypercall numbers
  * @{
@@ -53,7 +55,7 @@
 #define HV_HC_SHUTDOWN 9
 /** `features(uint64_t *out)`: writes the `HV_FEATURE_*` bits to `*out`. */
 #define HV_HC_FEATURES 10
-/** `event_op(uint64_t op, uint64_t port)`: `HV_EVENT_OP_*` on one of the caller's event ports. */
+/** `event_op(uint64_t op, ...)`: an `HV_EVENT_OP_*` of `<hv/abi/event.h>` (ABI 1.3: channels). */
 #define HV_HC_EVENT_OP 11
 /** `sched_op(uint64_t op, ...)`: `HV_SCHED_OP_*` of `<hv/abi/sched.h>`; control domain only
  * (others get `-HV_EPERM`). */
@@ -71,13 +73,6 @@
 #define HV_SHUTDOWN_POWEROFF 0 /**< Finished normally. */
 #define HV_SHUTDOWN_REBOOT   1 /**< Asks to be restarted. */
 #define HV_SHUTDOWN_CRASH    2 /**< Crashed; the crash policy applies. */
-/** @} */
-
-/** @name Event operations (#HV_HC_EVENT_OP)
- * @{
- */
-#define HV_EVENT_OP_SEND   0 /**< Mark the port pending (a VIRQ port: raise it on oneself). */
-#define HV_EVENT_OP_UNMASK 1 /**< Clear the mask bit; delivers the event if it is pending. */
 /** @} */
 
 /** @name Feature bits (#HV_HC_FEATURES)

@@ -84,6 +84,15 @@ enum hv_vcpu_state {
 struct hv_domain;
 struct hv_pool;
 
+/* One event port of a domain (event/channel.c); 8 bytes. */
+struct hv_evtchn {
+	uint8_t state;        /* enum hv_evtchn_state */
+	uint8_t virq;         /* VIRQ state: which */
+	hv_domid_t remote;    /* UNBOUND, INTERDOMAIN, DISCONNECTED: the other domain */
+	uint16_t remote_port; /* INTERDOMAIN: the other end */
+	uint16_t pad;
+};
+
 struct hv_vcpu {
 	/* The port's register state; first, for its alignment. */
 	struct hv_port_vcpu port;
@@ -155,6 +164,11 @@ struct hv_domain {
 	/* Hypervisor views of the shared-info and start-info pages. */
 	struct hv_shared_info *shared;
 	struct hv_start_info *start_info;
+
+	/* Event ports, and the port each VIRQ is bound to (HV_EVENT_PORTS: none). */
+	struct hv_evtchn evtchn[HV_EVENT_PORTS];
+	uint32_t virq_port[HV_VIRQ_COUNT];
+	uint32_t ports_used;
 
 	/* Entry points the guest registered. */
 	struct hv_trap_handler traps[HV_TRAP_VECTORS];

@@ -14,8 +14,11 @@
  * vCPU next runs, when upcall_pending is set, upcall_mask clear and an
  * event entry is registered. The guest clears upcall_pending and the
  * pending bits it handles; unmasking a pending port with the UNMASK
- * operation notifies again. All events go to vCPU 0 for now, and VIRQ n
- * is bound to port n.
+ * operation notifies again. All events go to vCPU 0 for now.
+ *
+ * Ports are bound to VIRQs or to each other (event channels,
+ * event/channel.c, <hv/abi/event.h>); ports 0 to HV_VIRQ_COUNT - 1 are
+ * bound to VIRQs 0 to HV_VIRQ_COUNT - 1 when a domain is built.
  */
 #ifndef HV_EVENT_EVENT_H
 #define HV_EVENT_EVENT_H
@@ -24,22 +27,39 @@
 #include <stdint.h>
 
 struct hv_domain;
+struct hv_evtchn_status;
 struct hv_vcpu;
-
-/* Event port bound to a VIRQ of every domain. */
-uint32_t hv_event_virq_port(unsigned int virq);
 
 /* Raises port 'port' of domain d; -HV_EINVAL for a port out of range. */
 int hv_event_raise(struct hv_domain *d, uint32_t port);
 
-/* Raises a VIRQ (HV_VIRQ_*) of domain d. */
+/* Raises a VIRQ (HV_VIRQ_*) of domain d; -HV_ENOENT if d has it unbound. */
 int hv_event_raise_virq(struct hv_domain *d, unsigned int virq);
-
-/* HV_EVENT_OP_SEND from v: only VIRQ ports, raised on v's own domain. */
-int hv_event_send(struct hv_vcpu *v, uint64_t port);
 
 /* HV_EVENT_OP_UNMASK from v: clears the mask bit and notifies if pending. */
 int hv_event_unmask(struct hv_vcpu *v, uint64_t port);
+
+/* HV_EVENT_OP_MASK from v: sets the mask bit. */
+int hv_event_mask(struct hv_vcpu *v, uint64_t port);
+
+/*
+ * Event channels (channel.c). Each returns 0 or a new port number, or a
+ * negated HV_E* code as <hv/abi/event.h> documents for the operation; on
+ * an error nothing changed.
+ */
+
+/* Frees every port, then binds VIRQ n to port n: a domain's ports when it is (re)built. */
+void hv_evtchn_init(struct hv_domain *d);
+
+/* Closes every port of d (its channels' other ends are disconnected and raised). */
+void hv_evtchn_close_all(struct hv_domain *d);
+
+int hv_evtchn_alloc_unbound(struct hv_domain *d, uint64_t remote);
+int hv_evtchn_bind_interdomain(struct hv_domain *d, uint64_t remote, uint64_t remote_port);
+int hv_evtchn_bind_virq(struct hv_domain *d, uint64_t virq);
+int hv_evtchn_close(struct hv_domain *d, uint64_t port);
+int hv_evtchn_send(struct hv_domain *d, uint64_t port);
+int hv_evtchn_status(struct hv_domain *d, uint64_t port, struct hv_evtchn_status *st);
 
 /* True if v's upcall_pending is set (block returns at once). */
 bool hv_event_upcall_pending(const struct hv_vcpu *v);

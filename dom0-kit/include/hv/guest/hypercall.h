@@ -235,9 +235,13 @@ static inline int hvg_features(uint64_t *out)
 }
 
 /**
- * @brief Raise an event on one of this domain's ports (#HV_EVENT_OP_SEND).
+ * @brief Notify through one of this domain's ports (#HV_EVENT_OP_SEND).
+ *
+ * On a channel, raises the other end; on a VIRQ port, raises the port on
+ * this domain.
  * @param port Event port, below #HV_EVENT_PORTS.
- * @return 0, or a negative `HV_E*` code for a port that cannot be sent to.
+ * @return 0; -HV_ENOTCONN for a port offered but not bound, or whose other
+ *         end closed; -HV_ENOENT for a free port; -HV_EINVAL out of range.
  */
 static inline int hvg_event_send(uint32_t port)
 {
