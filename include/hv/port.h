@@ -22,8 +22,13 @@
 #include <hv/boot.h>
 #include <hv/types.h>
 
-/** Version of this interface. A port states the version it implements. */
-#define HV_PORT_API_VERSION 3
+/**
+ * Version of this interface. A port states the version it implements.
+ *
+ * 4 added hv_port_as_unmap() and hv_port_as_query(); 3 added
+ * hv_port_as_destroy(), hv_port_vcpu_destroy() and hv_core_hypercall_fast().
+ */
+#define HV_PORT_API_VERSION 4
 
 /** @name Port feature flags (`struct hv_port_info::features`)
  * @{
@@ -217,6 +222,45 @@ int hv_port_as_init(hv_paddr_t root);
  */
 int hv_port_as_map(hv_paddr_t root, uint64_t va, hv_paddr_t pa, uint32_t flags,
                    const struct hv_port_pt_alloc *alloc);
+
+/**
+ * @brief Remove one page from a guest address space.
+ *
+ * Only the leaf goes: the intermediate tables stay, since they came from
+ * the domain's memory through the allocator of hv_port_as_map() and the
+ * core frees them with the domain. The frame itself is the caller's.
+ * @param root The address space (hv_port_as_init()).
+ * @param va Page-aligned guest virtual address below hv_port_guest_va_limit().
+ * @param pa Receives the physical address of the frame that was mapped
+ *        there; may be NULL. Untouched unless the call returns 0.
+ * @return 0; -HV_EINVAL for @p va at or above the guest limit, or not page
+ *         aligned; -HV_ENOENT if nothing is mapped at @p va.
+ * @post No CPU can reach the frame through @p va in @p root any more, not
+ *       even through a cached translation: the port invalidates the TLB
+ *       entry if @p root is loaded (an address space that is not loaded
+ *       has no cached translations once the port has switched away from
+ *       it). The frame may be reused as soon as this returns.
+ */
+int hv_port_as_unmap(hv_paddr_t root, uint64_t va, hv_paddr_t *pa);
+
+/**
+ * @brief Look up the page mapped at a guest virtual address.
+ *
+ * For validating addresses a guest hands in, and for tests. It reads the
+ * page tables only; it neither loads @p root nor touches guest memory.
+ * @param root The address space (hv_port_as_init()).
+ * @param va Guest virtual address below hv_port_guest_va_limit(); need not
+ *        be page aligned (the page that holds it is looked up).
+ * @param pa Receives the physical address of the frame (page aligned);
+ *        may be NULL. Untouched unless the call returns 0.
+ * @param flags Receives what the guest may do with the page, as
+ *        `HV_PORT_MAP_*`: #HV_PORT_MAP_WRITE if it is writable,
+ *        #HV_PORT_MAP_EXEC if it is executable (on a CPU without
+ *        #HV_PORT_FEAT_NX every guest page is). May be NULL.
+ * @return 0; -HV_EINVAL for @p va at or above the guest limit; -HV_ENOENT
+ *         if nothing is mapped there.
+ */
+int hv_port_as_query(hv_paddr_t root, uint64_t va, hv_paddr_t *pa, uint32_t *flags);
 
 /**
  * @brief Copy from the current guest address space, surviving bad pointers.

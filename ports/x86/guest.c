@@ -12,6 +12,19 @@
  * truth about a page. The tables are reached through the direct map, never
  * through the guest half.
  *
+ * TLB: guest leaves are never global (hv_port_as_map() does not set G, and
+ * G means nothing in the intermediate entries), PCIDs stay off
+ * (CR4.PCIDE is never set), and the boot tables had no global entries, so
+ * the TLB holds translations of the guest half for the loaded root only,
+ * and every CR3 write drops them. Mapping writes only non-present entries,
+ * which the CPU never caches, so it needs no flush. Unmapping clears a
+ * present one: the port invalidates that page if the root is loaded
+ * (x86_loaded_root()), and needs nothing more otherwise (see
+ * hv_port_as_unmap()). Intermediate tables are never removed, so the
+ * paging-structure caches never hold a freed table. One CPU: a port with
+ * several would also have to shoot down the others that have the root
+ * loaded.
+ *
  * The hypervisor touches the guest half only in x86_copy_user() (vcpu.S):
  * SMEP stops it executing there and SMAP stops it reading or writing there
  * by accident (only x86_copy_user lifts SMAP, with stac). CR0.WP makes a
@@ -117,6 +130,82 @@ int hv_port_as_map(hv_paddr_t root, uint64_t va, hv_paddr_t pa, uint32_t flags,
 	 * translations, so no TLB flush is needed even if root is loaded.
 	 */
 	table[i] = leaf;
+	return 0;
+}
+
+/*
+ * The leaf entry for va in root, or NULL if a table on the way is missing or
+ * a large page covers va (the port never makes one in the guest half).
+ */
+static uint64_t *leaf_of(hv_paddr_t root, uint64_t va)
+{
+	uint64_t *table = hv_port_phys_to_virt(root);
+
+	for (unsigned int shift = 39; shift > 12; shift -= 9) {
+		uint64_t e = table[(va >> shift) & (ENTRIES - 1)];
+
+		if (!(e & X86_PTE_P) || (e & X86_PTE_PS)) {
+			return NULL;
+		}
+		table = hv_port_phys_to_virt(e & X86_PTE_ADDR);
+	}
+	return &table[(va >> 12) & (ENTRIES - 1)];
+}
+
+int hv_port_as_unmap(hv_paddr_t root, uint64_t va, hv_paddr_t *pa)
+{
+	uint64_t *leaf;
+	uint64_t old;
+
+	if (va >= X86_GUEST_VA_LIMIT || !page_aligned(va) || !frame_ok(root)) {
+		return -HV_EINVAL;
+	}
+	leaf = leaf_of(root, va);
+	if (leaf == NULL || !(*leaf & X86_PTE_P)) {
+		return -HV_ENOENT;
+	}
+	old = *leaf;
+	/* The tables above stay: they are the domain's memory, freed with it. */
+	*leaf = 0;
+	/*
+	 * The TLB may still hold the old translation only if root is loaded:
+	 * drop it (invlpg is serializing, and the memory clobber keeps the
+	 * store above before it). If root is not loaded, the TLB holds none of
+	 * its translations: the CR3 write that left root flushed them all
+	 * (guest leaves are never global, PCIDs are off; see the top), and the
+	 * CR3 write that loads it again walks the tables afresh. Either way no
+	 * access through va can reach the frame once this returns.
+	 */
+	if (root == x86_loaded_root()) {
+		x86_invlpg(va);
+	}
+	if (pa != NULL) {
+		*pa = old & X86_PTE_ADDR;
+	}
+	return 0;
+}
+
+int hv_port_as_query(hv_paddr_t root, uint64_t va, hv_paddr_t *pa, uint32_t *flags)
+{
+	const uint64_t *leaf;
+	uint64_t e;
+
+	if (va >= X86_GUEST_VA_LIMIT || !frame_ok(root)) {
+		return -HV_EINVAL;
+	}
+	leaf = leaf_of(root, va);
+	if (leaf == NULL || !(*leaf & X86_PTE_P)) {
+		return -HV_ENOENT;
+	}
+	e = *leaf;
+	if (pa != NULL) {
+		*pa = e & X86_PTE_ADDR;
+	}
+	if (flags != NULL) {
+		/* What the CPU enforces: on a CPU without NX the bit is never set, all execute. */
+		*flags = ((e & X86_PTE_RW) ? HV_PORT_MAP_WRITE : 0) |
+		         ((e & X86_PTE_NX) ? 0 : HV_PORT_MAP_EXEC);
+	}
 	return 0;
 }
 

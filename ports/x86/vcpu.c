@@ -20,7 +20,9 @@
  * anything into it; hv_port_as_destroy() of the loaded root switches CR3
  * to the hypervisor's own PML4, and forgets (after saving its FPU state)
  * a last vCPU that still uses that root, since "cur" also means "its CR3
- * is loaded" to the run path.
+ * is loaded" to the run path. hv_port_as_unmap() (guest.c) asks
+ * x86_loaded_root() whether the root it changes is the one loaded, and so
+ * whether the TLB may hold the translation it removes.
  *
  * Registers: after a syscall exit the frame's rcx and r11 slots are the
  * guest's rip and rflags (the marker X86_FRAME_SYSCALL says so; vcpu.S).
@@ -174,6 +176,15 @@ void hv_port_vcpu_destroy(struct hv_port_vcpu *pv)
 	if (c->cur == vcpu_of(pv)) {
 		c->cur = NULL;
 	}
+}
+
+hv_paddr_t x86_loaded_root(void)
+{
+	/*
+	 * Every CR3 write after start-up goes through c->cr3 (x86_vcpu_switch(),
+	 * hv_port_as_destroy()), so it is what CR3 holds, without reading CR3.
+	 */
+	return this_cpu()->cr3;
 }
 
 void hv_port_as_destroy(hv_paddr_t root)

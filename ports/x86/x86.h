@@ -263,6 +263,8 @@ void x86_vcpu_setup(void);
 void x86_tss_set_rsp0(uint64_t rsp0);
 /* The hypervisor's own PML4 (its upper half is shared by every address space). */
 uint64_t *x86_paging_root(void);
+/* The root whose translations the TLB may hold: the CR3 the port last wrote (vcpu.c). */
+hv_paddr_t x86_loaded_root(void);
 const struct hv_boot_info *x86_bootinfo_parse(uint32_t magic, uint32_t info_pa);
 void x86_paging_init(const struct hv_boot_info *boot);
 void x86_time_init(void);
@@ -341,6 +343,12 @@ X86_CR_ACCESSORS(2)
 X86_CR_ACCESSORS(3)
 X86_CR_ACCESSORS(4)
 #undef X86_CR_ACCESSORS
+
+/* Drop the TLB's translation of one page (and the paging-structure caches for it). */
+static inline void x86_invlpg(uint64_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
 
 /* Disable interrupts, returning whether they were on. */
 static inline bool x86_irq_save(void)

@@ -290,6 +290,8 @@ static unsigned int map_calls;
 static unsigned int map_fail_after;
 static int map_fail_error;
 static unsigned int as_destroys;
+static unsigned int unmaps;
+static unsigned int unmaps_loaded;
 static void (*destroy_hook)(const struct hv_port_vcpu *v, uint64_t root, void *arg);
 static void *destroy_hook_arg;
 
@@ -310,6 +312,8 @@ static void as_reset(void)
 	map_fail_after = 0;
 	map_fail_error = 0;
 	as_destroys = 0;
+	unmaps = 0;
+	unmaps_loaded = 0;
 	destroy_hook = NULL;
 	destroy_hook_arg = NULL;
 }
@@ -353,6 +357,27 @@ static void as_insert(uint64_t root, uint32_t kind, uint64_t key, uint64_t pa, u
 	as_buckets[b] = i;
 }
 
+/* Removes the mapping of page 'va' from 'root' into *pa; false if there was none. */
+static bool as_remove(uint64_t root, uint64_t va, uint64_t *pa)
+{
+	uint32_t *link = &as_buckets[as_hash(root, 0, va)];
+
+	while (*link != AS_NONE) {
+		uint32_t i = *link;
+		struct as_entry *e = &as_entries[i];
+
+		if (e->root == root && e->kind == 0 && e->key == va) {
+			*pa = e->pa;
+			*link = e->next;
+			e->next = as_free;
+			as_free = i;
+			return true;
+		}
+		link = &e->next;
+	}
+	return false;
+}
+
 /* Forgets everything about 'root' (it is being made anew). */
 static void as_forget(uint64_t root)
 {
@@ -381,6 +406,16 @@ static bool as_known(uint64_t root)
 		}
 	}
 	return false;
+}
+
+/* The core only ever names roots it made: anything else is a core bug. */
+static void as_check_known(const char *what, uint64_t root)
+{
+	if (!as_known(root)) {
+		fprintf(stderr, "fake port: %s in unknown root %#llx\n", what,
+		        (unsigned long long)root);
+		abort();
+	}
 }
 
 static bool frame_is_zero(uint64_t pa)
@@ -432,11 +467,7 @@ int hv_port_as_map(hv_paddr_t root, uint64_t va, hv_paddr_t pa, uint32_t flags,
 	if (map_fail_after != 0 && map_calls >= map_fail_after) {
 		return map_fail_error;
 	}
-	if (!as_known(root)) {
-		fprintf(stderr, "fake port: as_map into unknown root %#llx\n",
-		        (unsigned long long)root);
-		abort();
-	}
+	as_check_known("as_map", root);
 	if (va % PAGE != 0 || pa % PAGE != 0 || va >= FAKE_GUEST_VA_LIMIT || pa >= FAKE_RAM_SIZE ||
 	    (flags & ~(HV_PORT_MAP_WRITE | HV_PORT_MAP_EXEC)) != 0) {
 		return -HV_EINVAL;
@@ -465,6 +496,63 @@ int hv_port_as_map(hv_paddr_t root, uint64_t va, hv_paddr_t pa, uint32_t flags,
 	}
 	as_insert(root, 0, va, pa, flags);
 	return 0;
+}
+
+int hv_port_as_unmap(hv_paddr_t root, uint64_t va, hv_paddr_t *pa)
+{
+	uint64_t old;
+
+	as_check_known("as_unmap", root);
+	if (va % PAGE != 0 || va >= FAKE_GUEST_VA_LIMIT) {
+		return -HV_EINVAL;
+	}
+	/* The intermediate tables stay, as on hardware: the core frees them with the domain. */
+	if (!as_remove(root, va, &old)) {
+		return -HV_ENOENT;
+	}
+	unmaps++;
+	/* Where a real port must invalidate the TLB entry (nothing to do otherwise). */
+	if (root == as_loaded) {
+		unmaps_loaded++;
+	}
+	if (pa != NULL) {
+		*pa = old;
+	}
+	return 0;
+}
+
+int hv_port_as_query(hv_paddr_t root, uint64_t va, hv_paddr_t *pa, uint32_t *flags)
+{
+	as_check_known("as_query", root);
+	if (va >= FAKE_GUEST_VA_LIMIT) {
+		return -HV_EINVAL;
+	}
+	/* The fake has NX (hv_port_info()), so the flags are those the page was mapped with. */
+	return fake_as_lookup(root, va, pa, flags) ? 0 : -HV_ENOENT;
+}
+
+unsigned int fake_as_unmap_count(void)
+{
+	return unmaps;
+}
+
+unsigned int fake_as_unmap_loaded_count(void)
+{
+	return unmaps_loaded;
+}
+
+size_t fake_as_frame_map_count(uint64_t pa)
+{
+	size_t n = 0;
+
+	for (uint32_t b = 0; b < AS_BUCKETS; b++) {
+		for (uint32_t i = as_buckets[b]; i != AS_NONE; i = as_entries[i].next) {
+			if (as_entries[i].kind == 0 && as_entries[i].pa == (pa & ~(PAGE - 1))) {
+				n++;
+			}
+		}
+	}
+	return n;
 }
 
 void hv_port_as_destroy(hv_paddr_t root)

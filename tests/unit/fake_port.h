@@ -10,10 +10,16 @@
  * tables a 4-level radix tree would need, asked for through the core's
  * pt_alloc callback), translating guest addresses into fake RAM; copies
  * from and to the guest fail with -HV_EFAULT on unmapped pages and, for
- * writes, on read-only ones. vCPUs do not run code: hv_port_vcpu_run()
- * plays a script of exits per domain (hypercalls with arguments,
- * exceptions, interrupts, a spin until the timer fires, or a call back into
- * the test), and a domain without a script, or at its end, powers off.
+ * writes, on read-only ones. hv_port_as_unmap() removes a mapping and
+ * keeps the tables, as a real port does, and counts the unmaps of the
+ * loaded address space (where a real port invalidates the TLB);
+ * hv_port_as_query() reports a mapping as it was made (the fake has NX).
+ * Naming a root that hv_port_as_init() never saw aborts.
+ *
+ * vCPUs do not run code: hv_port_vcpu_run() plays a script of exits per
+ * domain (hypercalls with arguments, exceptions, interrupts, a spin until
+ * the timer fires, or a call back into the test), and a domain without a
+ * script, or at its end, powers off.
  * A "fast" hypercall step is first offered to hv_core_hypercall_fast(), as
  * the x86 port does, and exits only if the core refuses it.
  * Every hv_port_vcpu_set_reg() call is logged. Like a real port, the fake
@@ -100,6 +106,15 @@ unsigned int fake_copy_outside_limit(void);
 unsigned int fake_copy_count(void);
 /* When set, hv_port_as_map() fails with this error from the n-th call on (0: never). */
 void fake_as_fail_map_after(unsigned int n, int error);
+/*
+ * hv_port_as_unmap() calls that removed a mapping, and those of them that
+ * removed it from the loaded address space (a real port flushes the TLB
+ * entry for those).
+ */
+unsigned int fake_as_unmap_count(void);
+unsigned int fake_as_unmap_loaded_count(void);
+/* Number of pages of every address space that map the frame holding 'pa'. */
+size_t fake_as_frame_map_count(uint64_t pa);
 /* The loaded address space (0: none), and hv_port_as_destroy() calls so far. */
 uint64_t fake_as_loaded(void);
 unsigned int fake_as_destroy_count(void);

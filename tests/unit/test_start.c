@@ -113,7 +113,7 @@ static void test_report_machine(void **state)
 	assert_int_equal(hv_main(&cfg, &boot), HV_VERDICT_PASS);
 	snprintf(want, sizeof(want), "hv: libhv %s, appliance 'unit'\n", hv_version());
 	console_assert_has(want);
-	console_assert_has("hv: port fake (interface 3), cpu 'host'\n");
+	console_assert_has("hv: port fake (interface 4), cpu 'host'\n");
 	console_assert_has("hv: cpu features: nx\n");
 	console_assert_has("hv: clock 1000000000 Hz, timer fake\n");
 	console_assert_has("hv: booted by fake, command line ''\n");
