@@ -15,8 +15,10 @@
  *   B + 28 KiB   frame list: N frame numbers, 8 bytes each (read-only)
  *   pt_base      the page-table frames, root first (read-only); room is
  *                left for N of them
- *   mem_start    every other frame (writable), from the first 2 MiB
- *                boundary after that room
+ *   map_base     the grant map area: HV_GRANT_MAP_SLOTS pages (2 MiB) from
+ *                the first 2 MiB boundary after that room, unmapped but
+ *                with its page table, so that a grant map allocates nothing
+ *   mem_start    every other frame (writable), after the map area
  *
  * Every mapping goes through hv_port_as_map(), and every byte the builder
  * writes goes through hv_port_phys_to_virt(): guest frames are RAM in the
@@ -50,6 +52,7 @@
 
 #include "domain/domain.h"
 #include "event/event.h"
+#include "grant/grant.h"
 #include "lib/check.h"
 #include "lib/string.h"
 #include "time/time.h"
@@ -66,6 +69,7 @@ struct builder {
 	struct hv_mem *mem;
 	hv_domid_t id;
 	hv_pfn_t front;       /* next candidate for a data frame (upwards) */
+	uint64_t front_taken; /* data frames taken: the index of the next in the frame list */
 	hv_pfn_t back;        /* the last table taken; candidates lie below (downwards) */
 	hv_pfn_t window_next; /* the last table mapped into the window */
 	uint64_t remaining;   /* frames taken from neither end */
@@ -125,6 +129,7 @@ static int take_front(struct builder *b, hv_pfn_t *pfn)
 		b->front++;
 	}
 	*pfn = b->front++;
+	b->front_taken++;
 	b->remaining--;
 	return 0;
 }
@@ -324,6 +329,8 @@ static int map_free_memory(struct builder *b)
 	uint64_t count = 0;
 	int rc;
 
+	/* Frames below the front cursor are all data frames, taken in order. */
+	l->mem_frame_index = b->front_taken;
 	for (;;) {
 		uint64_t reserve =
 		        UINT64_C(2) * (b->max_allocs_per_map > 0 ? b->max_allocs_per_map : 1);
@@ -371,6 +378,27 @@ static int map_free_memory(struct builder *b)
 	}
 	l->mem_size = count * PAGE;
 	l->pt_frames = b->tables;
+	return rc;
+}
+
+/*
+ * Makes the map area's page table (and any above it) exist: maps a page
+ * there and unmaps it again. The tables are shown in the page-table window
+ * like the others.
+ */
+static int prepare_map_area(struct builder *b, hv_pfn_t any)
+{
+	struct hv_domain_layout *l = &b->d->layout;
+	int rc = map(b, l->map_base, any, 0);
+
+	_Static_assert(HV_GRANT_MAP_SLOTS * PAGE == SIZE_2M, "the map area is one page table");
+	if (rc != 0) {
+		return rc;
+	}
+	rc = hv_port_as_unmap(l->root, l->map_base, NULL);
+	if (rc == 0) {
+		b->mem->frames[any].ref_count--;
+	}
 	return rc;
 }
 
@@ -422,6 +450,9 @@ static void write_start_info(struct builder *b, hv_pfn_t pfn)
 	si->frame_count = l->frame_count;
 	si->mem_start = l->mem_start;
 	si->mem_size = l->mem_size;
+	si->map_base = l->map_base;
+	si->map_slots = HV_GRANT_MAP_SLOTS;
+	si->mem_frame_index = l->mem_frame_index;
 	for (unsigned int i = 0; i < sizeof(si->virq_port) / sizeof(si->virq_port[0]); i++) {
 		si->virq_port[i] = i < HV_VIRQ_COUNT ? d->virq_port[i] : UINT32_MAX;
 	}
@@ -443,6 +474,7 @@ static void reset_domain(struct hv_domain *d)
 	d->shared = NULL;
 	d->start_info = NULL;
 	hv_evtchn_init(d);
+	hv_grant_init(d);
 	for (unsigned int i = 0; i < HV_DOMAIN_MAX_VCPUS; i++) {
 		struct hv_vcpu *v = &d->vcpus[i];
 
@@ -476,7 +508,8 @@ static int plan(struct builder *b, uint64_t *image_pages)
 	l->stack_top = base + 3 * PAGE + HV_DOMAIN_STACK_SIZE;
 	l->frame_list = l->stack_top;
 	l->pt_base = l->frame_list + list_pages * PAGE;
-	l->mem_start = (l->pt_base + n * PAGE + SIZE_2M - 1) & ~(SIZE_2M - 1);
+	l->map_base = (l->pt_base + n * PAGE + SIZE_2M - 1) & ~(SIZE_2M - 1);
+	l->mem_start = l->map_base + HV_GRANT_MAP_SLOTS * PAGE;
 	l->fixed_frames = 2 + HV_DOMAIN_STACK_SIZE / PAGE + list_pages;
 	l->image_frames = *image_pages;
 	/* The image, the fixed pages, a root and at least one more table. */
@@ -570,6 +603,9 @@ static int build(struct builder *b)
 
 		rc = map_new(b, va, 0, HV_FRAME_NONE, &pfn);
 		list = list == PFN_NONE ? pfn : list;
+	}
+	if (rc == 0) {
+		rc = prepare_map_area(b, start_info);
 	}
 	if (rc == 0) {
 		rc = map_free_memory(b);

@@ -29,6 +29,7 @@
 #include "console/console.h"
 #include "domain/domain.h"
 #include "event/event.h"
+#include "grant/grant.h"
 #include "guest/access.h"
 #include "lib/string.h"
 #include "sched/pool.h"
@@ -163,6 +164,8 @@ static void stop_vcpus(struct hv_domain *d)
 	}
 	/* Its channels' other ends learn of it now; a rebuild binds the VIRQs anew. */
 	hv_evtchn_close_all(d);
+	/* Mappings it holds, and others' of its grants: while its address space is intact. */
+	hv_grant_release(d);
 	hv_console_flush(d);
 	if (cur != NULL && cur->domain == d) {
 		/* Its address space is going away or being rebuilt. */

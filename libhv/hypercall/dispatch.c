@@ -39,6 +39,7 @@ static const struct hypercall hypercalls[HV_HC_COUNT] = {
         [HV_HC_EVENT_OP] = {hv_hypercall_event_op, false},
         [HV_HC_SCHED_OP] = {hv_hypercall_sched_op, false},
         [HV_HC_CONSOLE_READ] = {hv_hypercall_console_read, false},
+        [HV_HC_GRANT_OP] = {hv_hypercall_grant_op, false},
 };
 
 /* The handler of hypercall nr if it is one of HV_CORE_HYPERCALL_FAST_SET, else NULL. */
@@ -60,6 +61,7 @@ int64_t (*const hv_hypercall_fast_table[HV_HC_COUNT])(struct hv_vcpu *v, const u
         FAST(HV_HC_EVENT_OP, hv_hypercall_event_op),
         FAST(HV_HC_SCHED_OP, hv_hypercall_sched_op),
         FAST(HV_HC_CONSOLE_READ, hv_hypercall_console_read),
+        FAST(HV_HC_GRANT_OP, hv_hypercall_grant_op),
 };
 
 void hv_hypercall_dispatch(struct hv_vcpu *v, const struct hv_exit *exit)

@@ -144,7 +144,7 @@ HVG_TEST(bad_ports_and_ops)
 		rc = hvg_hypercall6(HV_HC_EVENT_OP, HV_EVENT_OP_UNMASK, bad_ports[i], 0, 0, 0, 0);
 		HVG_CHECK_EQ(rc, -HV_EINVAL);
 	}
-	rc = hvg_hypercall6(HV_HC_EVENT_OP, 2, hvg_virq_port(HV_VIRQ_TIMER), 0, 0, 0, 0);
+	rc = hvg_hypercall6(HV_HC_EVENT_OP, 99, hvg_virq_port(HV_VIRQ_TIMER), 0, 0, 0, 0);
 	HVG_CHECK(rc == -HV_EINVAL || rc == -HV_ENOSYS);
 	rc = hvg_hypercall6(HV_HC_EVENT_OP, UINT64_MAX, 0, 0, 0, 0, 0);
 	HVG_CHECK(rc == -HV_EINVAL || rc == -HV_ENOSYS);

@@ -25,9 +25,10 @@
 #include <stdint.h>
 
 #include <hv/abi/event.h>
+#include <hv/abi/grant.h>
 
 /** Guest ABI version: major in the upper 16 bits, minor in the lower. */
-#define HV_ABI_VERSION ((1u << 16) | 3u)
+#define HV_ABI_VERSION ((1u << 16) | 4u)
 
 /** @name Hypercall numbers
  * @{
@@ -63,8 +64,10 @@
 /** `console_read(char *buf, uint64_t len)`: takes up to `len` bytes of console input (at most
  * 4096 a call); returns the count, 0 if none. Control domain only (others get `-HV_EPERM`). */
 #define HV_HC_CONSOLE_READ 13
+/** `grant_op(uint64_t op, ...)`: an `HV_GRANT_OP_*` of `<hv/abi/grant.h>` (ABI 1.4). */
+#define HV_HC_GRANT_OP 14
 /** Number of hypercalls; numbers at or above it return `-HV_ENOSYS`. */
-#define HV_HC_COUNT 14
+#define HV_HC_COUNT 15
 /** @} */
 
 /** @name Shutdown reasons (#HV_HC_SHUTDOWN)

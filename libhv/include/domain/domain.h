@@ -29,6 +29,7 @@
 #ifndef HV_DOMAIN_DOMAIN_H
 #define HV_DOMAIN_DOMAIN_H
 
+#include <hv/abi/grant.h>
 #include <hv/abi/shared.h>
 #include <hv/abi/trap.h>
 #include <hv/config.h>
@@ -83,6 +84,31 @@ enum hv_vcpu_state {
 
 struct hv_domain;
 struct hv_pool;
+
+/* Pages of a domain's grant map area: one page table's worth. */
+#define HV_GRANT_MAP_SLOTS 512
+
+/* A page of a domain's map area (grant/grant.c). */
+struct hv_grant_map {
+	hv_pfn_t pfn;       /* MAPPED: the granter's frame */
+	hv_domid_t granter; /* MAPPED, REVOKED: who granted it */
+	uint16_t ref;       /* MAPPED, REVOKED: the grant reference */
+	uint8_t state;      /* HV_GRANT_MAP_FREE, _MAPPED, _REVOKED */
+	uint8_t writable;   /* MAPPED: mapped writable */
+	uint16_t pad;
+};
+
+/* A domain's grant state, as granter and as mapper (grant/grant.c). */
+struct hv_grant_state {
+	/* Its grant table: the frames it registered, in order. */
+	hv_pfn_t table[HV_GRANT_TABLE_MAX_PAGES];
+	uint32_t table_pages;
+	/* Pages of its map area in use (MAPPED or REVOKED). */
+	uint32_t maps_used;
+	/* Per grant reference: mappings of it in use, by any domain. */
+	uint16_t map_count[HV_GRANT_REFS_MAX];
+	struct hv_grant_map maps[HV_GRANT_MAP_SLOTS];
+};
 
 /* One event port of a domain (event/channel.c); 8 bytes. */
 struct hv_evtchn {
@@ -140,8 +166,10 @@ struct hv_domain_layout {
 	uint64_t frame_count;
 	uint64_t pt_base;
 	uint64_t pt_frames;
+	uint64_t map_base; /* the grant map area, HV_GRANT_MAP_SLOTS pages, unmapped */
 	uint64_t mem_start;
 	uint64_t mem_size;
+	uint64_t mem_frame_index; /* frame-list index of the frame at mem_start */
 	/* Frames the domain owns that are mapped nowhere (see build.c). */
 	uint64_t spare_frames;
 	/* Frames used for the image, and for the fixed pages after it. */
@@ -169,6 +197,8 @@ struct hv_domain {
 	struct hv_evtchn evtchn[HV_EVENT_PORTS];
 	uint32_t virq_port[HV_VIRQ_COUNT];
 	uint32_t ports_used;
+
+	struct hv_grant_state grants;
 
 	/* Entry points the guest registered. */
 	struct hv_trap_handler traps[HV_TRAP_VECTORS];
