@@ -23,7 +23,9 @@
 #include <hv/abi/shared.h>
 #include <hv/guest/console.h>
 #include <hv/guest/event.h>
+#include <hv/guest/grant.h>
 #include <hv/guest/hypercall.h>
+#include <hv/guest/mem.h>
 #include <hv/guest/time.h>
 #include <hv/guest/trap.h>
 
