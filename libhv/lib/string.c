@@ -1,19 +1,53 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Byte and string helpers. Simple loops: nothing here is on a hot path yet,
- * and the compiler must not turn them back into calls to themselves, which is
- * why libhv is built with -ffreestanding (no builtin assumptions).
+ * Byte and string helpers. The compiler must not turn them back into calls
+ * to themselves, which is why libhv is built with -ffreestanding (no
+ * builtin assumptions) and -fno-tree-loop-distribute-patterns.
+ *
+ * hv_memcpy() and hv_memset() are on hot paths (grant copies, rings, page
+ * zeroing): they move 8 bytes a step, 32 per loop turn, and finish with
+ * bytes. The 8-byte accesses go through __builtin_memcpy() of a constant
+ * size, which GCC and clang expand to one unaligned load or store (x86
+ * allows those; they would be wrong only on a strict-alignment port), so
+ * they never call memcpy() and stay visible to the sanitizers.
  */
 #include <stdint.h>
 
 #include <hv/abi/errno.h>
 #include "lib/string.h"
 
+static inline uint64_t load64(const unsigned char *p)
+{
+	uint64_t w;
+
+	__builtin_memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+static inline void store64(unsigned char *p, uint64_t w)
+{
+	__builtin_memcpy(p, &w, sizeof(w));
+}
+
 void *hv_memcpy(void *dst, const void *src, size_t n)
 {
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
+	for (; n >= 32; n -= 32, d += 32, s += 32) {
+		uint64_t a = load64(s);
+		uint64_t b = load64(s + 8);
+		uint64_t c = load64(s + 16);
+		uint64_t e = load64(s + 24);
+
+		store64(d, a);
+		store64(d + 8, b);
+		store64(d + 16, c);
+		store64(d + 24, e);
+	}
+	for (; n >= 8; n -= 8, d += 8, s += 8) {
+		store64(d, load64(s));
+	}
 	while (n--) {
 		*d++ = *s++;
 	}
@@ -40,7 +74,17 @@ void *hv_memmove(void *dst, const void *src, size_t n)
 void *hv_memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
+	uint64_t w = (unsigned char)c * UINT64_C(0x0101010101010101);
 
+	for (; n >= 32; n -= 32, d += 32) {
+		store64(d, w);
+		store64(d + 8, w);
+		store64(d + 16, w);
+		store64(d + 24, w);
+	}
+	for (; n >= 8; n -= 8, d += 8) {
+		store64(d, w);
+	}
 	while (n--) {
 		*d++ = (unsigned char)c;
 	}
