@@ -212,7 +212,7 @@ HVG_TEST(switches_pool_0_to_a_cyclic_schedule_and_back)
 	mine = hvg_run_time_ns() - mine;
 	hvg_test_note("%llu us of 100000 us in 2 ms windows of 10 ms",
 	              (unsigned long long)(mine / 1000));
-	HVG_CHECK(mine >= 14 * HVG_MS && mine <= 26 * HVG_MS);
+	HVG_CHECK(mine >= 18 * HVG_MS && mine <= 22 * HVG_MS);
 	HVG_CHECK_EQ(hvg_sched_pool_set_scheduler(0, "rr", NULL), 0);
 	HVG_CHECK(same(info_of(0).sched, "rr"));
 }
