@@ -175,8 +175,7 @@ static int find_slot(const struct hv_domain *d, uint64_t va, uint32_t *slot)
 	return d->grants.maps[*slot].state == HV_GRANT_MAP_FREE ? 0 : -HV_EBUSY;
 }
 
-int64_t hv_grant_map(struct hv_vcpu *v, uint64_t granter, uint64_t ref, uint64_t flags,
-                     uint64_t va)
+int64_t hv_grant_map(struct hv_vcpu *v, uint64_t granter, uint64_t ref, uint64_t flags, uint64_t va)
 {
 	struct hv_domain *d = v->domain;
 	bool writable = (flags & HV_GRANT_MAP_READONLY) == 0;
@@ -368,8 +367,8 @@ void hv_grant_release(struct hv_domain *d)
 	for (hv_domid_t id = 0; id < HV_CONFIG_MAX_DOMAINS; id++) {
 		struct hv_domain *o = hv_domain_get(id);
 
-		for (uint32_t i = 0; o != NULL && o != d && o->grants.maps_used > 0 &&
-		                     i < HV_GRANT_MAP_SLOTS;
+		for (uint32_t i = 0;
+		     o != NULL && o != d && o->grants.maps_used > 0 && i < HV_GRANT_MAP_SLOTS;
 		     i++) {
 			struct hv_grant_map *m = &o->grants.maps[i];
 

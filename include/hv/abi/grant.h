@@ -36,10 +36,10 @@
 
 /** One entry of a grant table, written by the granting domain. */
 struct hv_grant_entry {
-	uint16_t flags;  /**< `HV_GRANT_F_*`; 0: no grant. */
-	uint16_t domid;  /**< The domain the grant is for. */
-	uint32_t pad;    /**< Zero. */
-	uint64_t frame;  /**< Frame number (physical address / 4096) of a frame the granter owns. */
+	uint16_t flags; /**< `HV_GRANT_F_*`; 0: no grant. */
+	uint16_t domid; /**< The domain the grant is for. */
+	uint32_t pad;   /**< Zero. */
+	uint64_t frame; /**< Frame number (physical address / 4096) of a frame the granter owns. */
 };
 
 /** Entry flag: the grant is valid. */
@@ -85,7 +85,8 @@ struct hv_grant_entry {
 
 /** One side of a grant copy. */
 struct hv_grant_copy_ptr {
-	uint64_t addr;   /**< With #HV_GRANT_COPY_F_GREF a grant reference, else a caller's address. */
+	uint64_t
+	        addr; /**< With #HV_GRANT_COPY_F_GREF a grant reference, else a caller's address. */
 	uint16_t domid;  /**< With #HV_GRANT_COPY_F_GREF: the granting domain. */
 	uint16_t flags;  /**< #HV_GRANT_COPY_F_GREF or 0. */
 	uint32_t offset; /**< With #HV_GRANT_COPY_F_GREF: byte offset in the granted frame. */

@@ -119,10 +119,11 @@ struct hv_start_info {
 	uint32_t virq_port[4]; /**< Event port bound to each VIRQ (see `HV_VIRQ_*`). */
 	char name[32];         /**< The domain's name, NUL-terminated. */
 	char cmdline[256];     /**< Its command line, NUL-terminated. */
-	uint64_t map_base;     /**< The grant map area: unmapped pages for #HV_GRANT_OP_MAP (ABI 1.4). */
-	uint64_t map_slots;    /**< Its size in pages. */
-	/** Page k of free memory (`mem_start + k * 4096`) is frame `frame_list[mem_frame_index + k]`
-	 * (ABI 1.4): what a grant entry names. */
+	uint64_t
+	        map_base; /**< The grant map area: unmapped pages for #HV_GRANT_OP_MAP (ABI 1.4). */
+	uint64_t map_slots; /**< Its size in pages. */
+	/** Page k of free memory (`mem_start + k * 4096`) is frame `frame_list[mem_frame_index +
+	 * k]` (ABI 1.4): what a grant entry names. */
 	uint64_t mem_frame_index;
 };
 _Static_assert(sizeof(struct hv_start_info) == 440, "hv_start_info layout");
