@@ -32,8 +32,9 @@ int hvg_grant_init(unsigned int pages)
 	}
 	/* The hypervisor takes pages in order: they must be contiguous. */
 	for (unsigned int i = 1; i < pages && rc == 0; i++) {
-		rc = (uintptr_t)fresh[i] == (uintptr_t)fresh[0] + i * HVG_PAGE_SIZE ? 0
-		                                                                    : -HV_ENOMEM;
+		uintptr_t expected = (uintptr_t)fresh[0] + (uintptr_t)i * HVG_PAGE_SIZE;
+
+		rc = (uintptr_t)fresh[i] == expected ? 0 : -HV_ENOMEM;
 	}
 	if (rc == 0) {
 		rc = (int)hvg_hypercall6(HV_HC_GRANT_OP, HV_GRANT_OP_SET_TABLE,

@@ -65,22 +65,23 @@ HVG_TEST(maps_at_a_chosen_page)
 {
 	uint64_t base = hvg_start_info()->map_base;
 	int h = (int)hvg_hypercall6(HV_HC_GRANT_OP, HV_GRANT_OP_MAP, DOM_WITNESS, REF_RO,
-	                            HV_GRANT_MAP_READONLY, base + 5 * HVG_PAGE_SIZE, 0);
+	                            HV_GRANT_MAP_READONLY, base + 5ull * HVG_PAGE_SIZE, 0);
 
 	HVG_REQUIRE(h == 5);
-	HVG_CHECK_EQ(tg_read8(base + 5 * HVG_PAGE_SIZE), PATTERN_B);
+	HVG_CHECK_EQ(tg_read8(base + 5ull * HVG_PAGE_SIZE), PATTERN_B);
 	HVG_CHECK_EQ(hvg_hypercall6(HV_HC_GRANT_OP, HV_GRANT_OP_MAP, DOM_WITNESS, REF_RO,
-	                            HV_GRANT_MAP_READONLY, base + 5 * HVG_PAGE_SIZE, 0),
+	                            HV_GRANT_MAP_READONLY, base + 5ull * HVG_PAGE_SIZE, 0),
 	             -HV_EBUSY);
 	HVG_CHECK_EQ(hvg_hypercall6(HV_HC_GRANT_OP, HV_GRANT_OP_MAP, DOM_WITNESS, REF_RO,
-	                            HV_GRANT_MAP_READONLY, base + 5 * HVG_PAGE_SIZE + 8, 0),
+	                            HV_GRANT_MAP_READONLY, base + 5ull * HVG_PAGE_SIZE + 8, 0),
 	             -HV_EINVAL);
 	HVG_CHECK_EQ(hvg_hypercall6(HV_HC_GRANT_OP, HV_GRANT_OP_MAP, DOM_WITNESS, REF_RO,
-	                            HV_GRANT_MAP_READONLY, base - HVG_PAGE_SIZE, 0),
+	                            HV_GRANT_MAP_READONLY, base - (uint64_t)HVG_PAGE_SIZE, 0),
 	             -HV_EINVAL);
 	HVG_CHECK_EQ(hvg_hypercall6(HV_HC_GRANT_OP, HV_GRANT_OP_MAP, DOM_WITNESS, REF_RO,
 	                            HV_GRANT_MAP_READONLY,
-	                            base + hvg_start_info()->map_slots * HVG_PAGE_SIZE, 0),
+	                            base + hvg_start_info()->map_slots * (uint64_t)HVG_PAGE_SIZE,
+	                            0),
 	             -HV_EINVAL);
 	HVG_CHECK_EQ(hvg_grant_unmap(5), 0);
 }

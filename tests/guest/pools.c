@@ -207,7 +207,7 @@ HVG_TEST(switches_pool_0_to_a_cyclic_schedule_and_back)
 	start = hvg_time_ns();
 	mine = hvg_run_time_ns();
 	while (hvg_time_ns() < start + 100 * HVG_MS) {
-		hvg_spin_ns(100 * 1000);
+		hvg_spin_ns(100 * HVG_MS / 1000);
 	}
 	mine = hvg_run_time_ns() - mine;
 	hvg_test_note("%llu us of 100000 us in 2 ms windows of 10 ms",
