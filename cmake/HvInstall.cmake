@@ -8,7 +8,7 @@
 include(CMakePackageConfigHelpers)
 include(ExternalProject)
 
-install(TARGETS hv_core hv_port_x86 hv_freestanding hv_warnings hv_guest hv_guest_freestanding
+install(TARGETS hv_core hv_port_x86 hv_freestanding hv_warnings hv_guest hv_guest_freestanding hv_ctl
   EXPORT hvTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/hv ${PROJECT_SOURCE_DIR}/dom0-kit/include/hv
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

@@ -278,6 +278,10 @@ static bool apply_key(struct hv_domain_desc *d, const char *w, size_t len)
 			d->cfg.flags |= HV_DOMAIN_F_CONTROL;
 			return true;
 		}
+		if (klen == 5 && hv_strncmp(w, "image", 5) == 0) {
+			d->image_only = true;
+			return true;
+		}
 		return false;
 	}
 	v = eq + 1;
@@ -326,7 +330,7 @@ int hv_module_parse_domain(const struct hv_boot_module *m, struct hv_domain_desc
 	for (p += n; (n = next_word(&p)) != 0; p += n) {
 		if (!apply_key(out, p, n)) {
 			hv_err("module '%s': bad option '%.*s' (expected name=, mem=, vcpus=, "
-			       "crash=destroy|restart|keep, base=, weight= or control)",
+			       "crash=destroy|restart|keep, base=, weight=, control or image)",
 			       out->image, (int)n, p);
 			return -HV_EINVAL;
 		}

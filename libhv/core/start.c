@@ -27,8 +27,20 @@
 #define DEFAULT_SELFTEST_TICKS 3
 
 static struct hv_mem boot_mem;
+/* Descriptions by domain identifier: boot's first, then those made at run time. */
 static struct hv_domain_desc domains[HV_CONFIG_MAX_DOMAINS];
 static size_t domain_count;
+static const struct hv_boot_info *boot_info;
+
+const struct hv_boot_info *hv_boot_info_used(void)
+{
+	return boot_info;
+}
+
+struct hv_domain_desc *hv_domain_desc_at(hv_domid_t id)
+{
+	return id < HV_CONFIG_MAX_DOMAINS ? &domains[id] : NULL;
+}
 
 const char *hv_version(void)
 {
@@ -142,6 +154,7 @@ static size_t collect_domains(const struct hv_config *cfg, const struct hv_boot_
 		struct hv_domain_desc *d;
 		char name[HV_NAME_MAX + 1];
 		char where[HV_NAME_MAX + 16];
+		int parsed;
 
 		if (image_in_config(cfg, hv_module_name(m, name, sizeof(name)))) {
 			continue;
@@ -157,8 +170,12 @@ static size_t collect_domains(const struct hv_config *cfg, const struct hv_boot_
 		} else {
 			hv_snprintf(where, sizeof(where), "module %zu (unnamed)", i);
 		}
-		if (hv_module_parse_domain(m, d) != 0 ||
-		    hv_domain_config_check(&d->cfg, where) != 0 ||
+		parsed = hv_module_parse_domain(m, d);
+		if (parsed == 0 && d->image_only) {
+			hv_info("%s: an image for the control domain, not a domain", where);
+			continue;
+		}
+		if (parsed != 0 || hv_domain_config_check(&d->cfg, where) != 0 ||
 		    hv_domain_partition_check(&d->cfg, where, ops) != 0 || name_taken(d, where)) {
 			hv_err("%s: domain refused", where);
 			refused++;
@@ -339,6 +356,7 @@ int hv_main(const struct hv_config *cfg, const struct hv_boot_info *boot)
 	size_t built = 0;
 
 	report_machine(cfg, boot);
+	boot_info = boot;
 	if (hv_port_info()->api_version != HV_PORT_API_VERSION) {
 		hv_err("port: implements interface %u, but this libhv needs interface %d",
 		       hv_port_info()->api_version, HV_PORT_API_VERSION);

@@ -367,6 +367,58 @@ void hv_domain_crash(struct hv_domain *d, const char *fmt, ...)
 	}
 }
 
+int hv_domain_destroy(struct hv_domain *d)
+{
+	if (d->state == HV_DOMAIN_NONE || d->state == HV_DOMAIN_DEAD ||
+	    d->state == HV_DOMAIN_DYING) {
+		return -HV_ENOENT;
+	}
+	if (d->state != HV_DOMAIN_CRASHED) {
+		d->end = HV_DOMAIN_END_DESTROYED;
+	}
+	d->kept = false;
+	/* A kept domain's vCPUs and links are gone already; this frees its memory. */
+	destroy(d, d->end);
+	hv_info("domain %u '%s' destroyed by the control domain", d->id, d->name);
+	return 0;
+}
+
+int hv_domain_pause(struct hv_domain *d)
+{
+	if (hv_domain_ended(d) || d->state == HV_DOMAIN_DYING) {
+		return -HV_ENOENT;
+	}
+	if (d->state == HV_DOMAIN_PAUSED || d->state == HV_DOMAIN_CREATED) {
+		return -HV_EALREADY;
+	}
+	d->state = HV_DOMAIN_PAUSED;
+	for (uint32_t i = 0; i < d->vcpu_count; i++) {
+		hv_sched_vcpu_pause(&d->vcpus[i]);
+	}
+	hv_info("domain %u '%s' paused", d->id, d->name);
+	return 0;
+}
+
+int hv_domain_unpause(struct hv_domain *d)
+{
+	if (hv_domain_ended(d) || d->state == HV_DOMAIN_DYING) {
+		return -HV_ENOENT;
+	}
+	if (d->state == HV_DOMAIN_CREATED) {
+		return hv_domain_start(d);
+	}
+	if (d->state != HV_DOMAIN_PAUSED) {
+		return -HV_EALREADY;
+	}
+	d->state = HV_DOMAIN_RUNNING;
+	for (uint32_t i = 0; i < d->vcpu_count; i++) {
+		hv_sched_vcpu_unpause(&d->vcpus[i]);
+	}
+	hv_domain_update_state(d);
+	hv_info("domain %u '%s' unpaused", d->id, d->name);
+	return 0;
+}
+
 void hv_domain_strand(struct hv_domain *d)
 {
 	if (hv_domain_ended(d)) {
@@ -388,6 +440,8 @@ static const char *end_text(const struct hv_domain *d)
 		return "rebooted too often, destroyed";
 	case HV_DOMAIN_END_STRANDED:
 		return "stranded (blocked for ever)";
+	case HV_DOMAIN_END_DESTROYED:
+		return "destroyed by the control domain";
 	case HV_DOMAIN_END_NONE:
 	default:
 		return hv_domain_state_name(d->state);

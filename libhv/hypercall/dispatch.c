@@ -40,6 +40,7 @@ static const struct hypercall hypercalls[HV_HC_COUNT] = {
         [HV_HC_SCHED_OP] = {hv_hypercall_sched_op, false},
         [HV_HC_CONSOLE_READ] = {hv_hypercall_console_read, false},
         [HV_HC_GRANT_OP] = {hv_hypercall_grant_op, false},
+        [HV_HC_DOMCTL] = {hv_hypercall_domctl, false},
 };
 
 /* The handler of hypercall nr if it is one of HV_CORE_HYPERCALL_FAST_SET, else NULL. */
@@ -62,6 +63,7 @@ int64_t (*const hv_hypercall_fast_table[HV_HC_COUNT])(struct hv_vcpu *v, const u
         FAST(HV_HC_SCHED_OP, hv_hypercall_sched_op),
         FAST(HV_HC_CONSOLE_READ, hv_hypercall_console_read),
         FAST(HV_HC_GRANT_OP, hv_hypercall_grant_op),
+        FAST(HV_HC_DOMCTL, hv_hypercall_domctl),
 };
 
 void hv_hypercall_dispatch(struct hv_vcpu *v, const struct hv_exit *exit)

@@ -207,6 +207,32 @@ void hv_sched_vcpu_block(struct hv_vcpu *v, uint64_t deadline_ns)
 	timer_next = 0;
 }
 
+void hv_sched_vcpu_pause(struct hv_vcpu *v)
+{
+	if (v->state != HV_VCPU_RUNNABLE && v->state != HV_VCPU_RUNNING &&
+	    v->state != HV_VCPU_BLOCKED) {
+		return;
+	}
+	v->paused_from = v->state == HV_VCPU_BLOCKED ? HV_VCPU_BLOCKED : HV_VCPU_RUNNABLE;
+	sleep_vcpu(v, HV_VCPU_PAUSED);
+}
+
+void hv_sched_vcpu_unpause(struct hv_vcpu *v)
+{
+	if (v->state != HV_VCPU_PAUSED) {
+		return;
+	}
+	if (v->paused_from == HV_VCPU_BLOCKED && !hv_event_upcall_pending(v)) {
+		/* Its deadline may have passed meanwhile: look at the clock again. */
+		v->state = HV_VCPU_BLOCKED;
+		timer_next = 0;
+		return;
+	}
+	v->state = HV_VCPU_RUNNABLE;
+	v->block_deadline = 0;
+	hv_sched_call_wake(sched_of(v), &v->sched);
+}
+
 void hv_sched_vcpu_set_timer(struct hv_vcpu *v, uint64_t deadline_ns)
 {
 	/* A deadline in the past fires at the next look at the clock. */

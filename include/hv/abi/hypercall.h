@@ -24,11 +24,12 @@
 
 #include <stdint.h>
 
+#include <hv/abi/domctl.h>
 #include <hv/abi/event.h>
 #include <hv/abi/grant.h>
 
 /** Guest ABI version: major in the upper 16 bits, minor in the lower. */
-#define HV_ABI_VERSION ((1u << 16) | 4u)
+#define HV_ABI_VERSION ((1u << 16) | 5u)
 
 /** @name Hypercall numbers
  * @{
@@ -66,8 +67,11 @@
 #define HV_HC_CONSOLE_READ 13
 /** `grant_op(uint64_t op, ...)`: an `HV_GRANT_OP_*` of `<hv/abi/grant.h>` (ABI 1.4). */
 #define HV_HC_GRANT_OP 14
+/** `domctl(uint64_t op, ...)`: an `HV_DOMCTL_*` of `<hv/abi/domctl.h>`; control domain only
+ * (ABI 1.5). */
+#define HV_HC_DOMCTL 15
 /** Number of hypercalls; numbers at or above it return `-HV_ENOSYS`. */
-#define HV_HC_COUNT 15
+#define HV_HC_COUNT 16
 /** @} */
 
 /** @name Shutdown reasons (#HV_HC_SHUTDOWN)

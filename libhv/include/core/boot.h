@@ -23,6 +23,8 @@ struct hv_domain_desc {
 	struct hv_elf_info elf;
 	/* weight= from a module command line, 0 if not given. */
 	uint32_t weight;
+	/* The word "image" on a module command line: an image for the control domain, no domain. */
+	bool image_only;
 };
 
 /*
@@ -58,8 +60,10 @@ const struct hv_boot_module *hv_module_find(const struct hv_boot_info *boot, con
 
 /*
  * Describes a domain from a module's command line
- * ("<name> [name=..] [mem=..] [vcpus=..] [crash=..] [base=..] [control]");
- * the domain's image is the module itself. Logs the bad key and returns
+ * ("<name> [name=..] [mem=..] [vcpus=..] [crash=..] [base=..] [control]
+ * [image]"); the domain's image is the module itself. With "image" the
+ * module is only an image the control domain may create domains from at
+ * run time (image_only), not a domain. Logs the bad key and returns
  * -HV_EINVAL on a malformed line.
  */
 int hv_module_parse_domain(const struct hv_boot_module *m, struct hv_domain_desc *out);
@@ -71,5 +75,11 @@ int hv_module_parse_domain(const struct hv_boot_module *m, struct hv_domain_desc
  */
 int hv_boot_mem_init(struct hv_mem *mem, const struct hv_mem_ops *ops,
                      const struct hv_boot_info *boot);
+
+/* The boot information hv_main() was given (boot modules for run-time creation), or NULL. */
+const struct hv_boot_info *hv_boot_info_used(void);
+
+/* The description of domain slot 'id', or NULL out of range. */
+struct hv_domain_desc *hv_domain_desc_at(hv_domid_t id);
 
 #endif /* HV_CORE_BOOT_H */

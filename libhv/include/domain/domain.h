@@ -67,11 +67,12 @@ enum hv_domain_state {
 
 /* How a domain's run ended, for the summary and the verdict. */
 enum hv_domain_end {
-	HV_DOMAIN_END_NONE = 0, /* still alive */
-	HV_DOMAIN_END_POWEROFF, /* shutdown(poweroff) */
-	HV_DOMAIN_END_CRASH,    /* crashed; destroyed or kept */
-	HV_DOMAIN_END_REBOOT,   /* asked to reboot too often in a row; destroyed */
-	HV_DOMAIN_END_STRANDED, /* blocked for ever when the run ended */
+	HV_DOMAIN_END_NONE = 0,  /* still alive */
+	HV_DOMAIN_END_POWEROFF,  /* shutdown(poweroff) */
+	HV_DOMAIN_END_CRASH,     /* crashed; destroyed or kept */
+	HV_DOMAIN_END_REBOOT,    /* asked to reboot too often in a row; destroyed */
+	HV_DOMAIN_END_STRANDED,  /* blocked for ever when the run ended */
+	HV_DOMAIN_END_DESTROYED, /* destroyed by the control domain */
 };
 
 enum hv_vcpu_state {
@@ -132,6 +133,8 @@ struct hv_vcpu {
 	struct hv_domain *domain;
 	uint32_t id;
 	enum hv_vcpu_state state;
+	/* PAUSED: the state to return to (RUNNABLE or BLOCKED). */
+	enum hv_vcpu_state paused_from;
 	/* Known to the scheduler module (add_vcpu done, remove_vcpu not yet). */
 	bool in_sched;
 	/* Handlers entered and not yet left with iret (HV_TRAP_MAX_NESTING at most). */
@@ -261,6 +264,17 @@ void hv_domain_shutdown(struct hv_domain *d, uint64_t reason);
  */
 void hv_domain_crash(struct hv_domain *d, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
+
+/*
+ * The control domain's operations (domain/control.c and the hypercall).
+ * Destroy works in any state but NONE and DEAD and frees the memory; pause
+ * stops a started domain's vCPUs (-HV_EALREADY if paused or never
+ * started, -HV_ENOENT if ended); unpause starts a created domain or
+ * resumes a paused one (-HV_EALREADY if running, -HV_ENOENT if ended).
+ */
+int hv_domain_destroy(struct hv_domain *d);
+int hv_domain_pause(struct hv_domain *d);
+int hv_domain_unpause(struct hv_domain *d);
 
 /* Stops a domain for ever at the end of the run (blocked with nothing to wake it). */
 void hv_domain_strand(struct hv_domain *d);

@@ -55,6 +55,7 @@ int64_t hv_hypercall_features(struct hv_vcpu *v, const uint64_t *args);
 int64_t hv_hypercall_event_op(struct hv_vcpu *v, const uint64_t *args);
 int64_t hv_hypercall_sched_op(struct hv_vcpu *v, const uint64_t *args);
 int64_t hv_hypercall_grant_op(struct hv_vcpu *v, const uint64_t *args);
+int64_t hv_hypercall_domctl(struct hv_vcpu *v, const uint64_t *args);
 int64_t hv_hypercall_console_read(struct hv_vcpu *v, const uint64_t *args);
 
 /* Largest console_write a guest can make in one call. */

@@ -134,6 +134,12 @@ void hv_sched_vcpu_block(struct hv_vcpu *v, uint64_t deadline_ns);
 /* Sets (0: cancels) the vCPU's one-shot HV_VIRQ_TIMER deadline. */
 void hv_sched_vcpu_set_timer(struct hv_vcpu *v, uint64_t deadline_ns);
 
+/* Pauses a runnable or blocked vCPU (the control domain's pause); others stay as they are. */
+void hv_sched_vcpu_pause(struct hv_vcpu *v);
+
+/* Returns a paused vCPU to the state it was paused in (a blocked one with an event due wakes). */
+void hv_sched_vcpu_unpause(struct hv_vcpu *v);
+
 /* Ends v's time slice; the module may move it back (yield hook). */
 void hv_sched_vcpu_yield(struct hv_vcpu *v);
 

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/**
+ * @file
+ * @defgroup hv_abi_domctl Domain control
+ * @brief Creating, pausing, destroying and inspecting domains at run time (#HV_HC_DOMCTL).
+ *
+ * The control interface of the paper's domain 0: only the control domain
+ * may call #HV_HC_DOMCTL; any other domain gets `-HV_EPERM` before an
+ * argument is looked at. A domain is created from a boot module (its ELF
+ * image, checked as strictly as at boot) into a free domain slot, built
+ * and left paused (`HV_DOMCTL_STATE_CREATED`) until #HV_DOMCTL_UNPAUSE
+ * starts it. Bad requests are refused with a precise error and leave no
+ * half-built domain behind; the hypervisor logs why.
+ * @{
+ */
+#ifndef HV_ABI_DOMCTL_H
+#define HV_ABI_DOMCTL_H
+
+#include <stdint.h>
+
+/** @name Domain control operations (#HV_HC_DOMCTL, control domain only)
+ * A `domid` at or above the appliance's domain limit gives `-HV_EINVAL`,
+ * one that holds no domain `-HV_ENOENT`.
+ * @{
+ */
+/** `(op, const struct hv_domctl_create *in)`: create a domain, paused; returns its id.
+ * `-HV_ENOENT` for no boot module of that name, `-HV_EEXIST` for a name in use, `-HV_ENOSPC`
+ * when every slot is used, `-HV_ENOMEM` when its memory cannot be reserved, `-HV_ENOEXEC` for
+ * an image that is not a valid ELF64 guest, `-HV_EINVAL` for a bad field. */
+#define HV_DOMCTL_CREATE 0
+/** `(op, domid)`: destroy a domain in any state but the caller; its memory is freed. */
+#define HV_DOMCTL_DESTROY 1
+/** `(op, domid)`: stop a started domain's vCPUs; `-HV_EALREADY` if it is paused. */
+#define HV_DOMCTL_PAUSE 2
+/** `(op, domid)`: start a created domain, or resume a paused one. */
+#define HV_DOMCTL_UNPAUSE 3
+/** `(op, domid, struct hv_domctl_info *out)`: describe a domain (also an ended one). */
+#define HV_DOMCTL_INFO 4
+/** `(op, struct hv_domctl_counters *out)`: the hypervisor's resource counters. */
+#define HV_DOMCTL_COUNTERS 5
+/** @} */
+
+/** Crash policies (hv_domctl_create::on_crash). */
+enum hv_domctl_crash {
+	HV_DOMCTL_CRASH_DESTROY = 0, /**< Tear the domain down and free its memory. */
+	HV_DOMCTL_CRASH_RESTART = 1, /**< Rebuild it from its image (at most 3 times in a row). */
+	HV_DOMCTL_CRASH_KEEP = 2,    /**< Keep it, stopped, for inspection. */
+};
+
+/** What #HV_DOMCTL_CREATE builds. */
+struct hv_domctl_create {
+	char image[32];    /**< Name of the boot module holding the ELF image, NUL-terminated. */
+	char name[32];     /**< The domain's name, unique; empty: the image's name. */
+	uint64_t mem_size; /**< Bytes of memory, a multiple of 4096, at least 1 MiB. */
+	uint32_t vcpus;    /**< Virtual CPUs, 1 to 8. */
+	uint32_t on_crash; /**< An #hv_domctl_crash. */
+	uint32_t pool;     /**< CPU pool to join (0: the default pool). */
+	uint32_t flags;    /**< Zero (no privileges can be given yet). */
+	char cmdline[128]; /**< Its command line, NUL-terminated (may be empty). */
+};
+
+/** Domain states (hv_domctl_info::state). */
+enum hv_domctl_state {
+	HV_DOMCTL_STATE_NONE = 0,    /**< The slot holds no domain. */
+	HV_DOMCTL_STATE_CREATED = 1, /**< Built, never started. */
+	HV_DOMCTL_STATE_RUNNING = 2, /**< Started; a vCPU is runnable or running. */
+	HV_DOMCTL_STATE_BLOCKED = 3, /**< Started; every vCPU waits for an event or a deadline. */
+	HV_DOMCTL_STATE_PAUSED = 4,  /**< Stopped by the control domain. */
+	HV_DOMCTL_STATE_CRASHED = 5, /**< Crashed and kept for inspection. */
+	HV_DOMCTL_STATE_DEAD = 6,    /**< Ended: shut down or destroyed; its memory is free. */
+};
+
+/** What #HV_DOMCTL_INFO reports. */
+struct hv_domctl_info {
+	char name[32];            /**< NUL-terminated. */
+	uint32_t domid;           /**< Its identifier. */
+	uint32_t state;           /**< An #hv_domctl_state. */
+	uint32_t vcpus;           /**< Virtual CPUs. */
+	uint32_t flags;           /**< 1: the control domain. */
+	uint32_t pool;            /**< Its CPU pool. */
+	uint32_t restarts;        /**< Times it was rebuilt after a crash or reboot. */
+	uint64_t frames;          /**< Frames of memory it holds now. */
+	uint64_t frames_reserved; /**< Frames it may hold (its reservation). */
+	uint64_t cpu_time_ns;     /**< CPU time it has had. */
+	uint64_t events_sent;     /**< Events it sent. */
+	uint64_t events_received; /**< Events raised on its ports. */
+	uint32_t ports;           /**< Event ports in use. */
+	uint32_t grant_maps;      /**< Pages of its map area in use. */
+	char crash_reason[160];   /**< Why it crashed, NUL-terminated; empty otherwise. */
+};
+
+/** What #HV_DOMCTL_COUNTERS reports: totals a create/destroy cycle must give back. */
+struct hv_domctl_counters {
+	uint64_t free_frames;  /**< Frames the memory module holds free. */
+	uint64_t frame_refs;   /**< Sum of every frame's reference count. */
+	uint32_t domains;      /**< Domains that have not ended. */
+	uint32_t ports;        /**< Event ports in use, all domains. */
+	uint32_t grant_maps;   /**< Grant mappings in use, all domains. */
+	uint32_t grant_tables; /**< Domains with a grant table. */
+};
+
+_Static_assert(sizeof(struct hv_domctl_create) == 216, "ABI: hv_domctl_create");
+_Static_assert(__builtin_offsetof(struct hv_domctl_create, mem_size) == 64, "ABI: mem_size");
+_Static_assert(__builtin_offsetof(struct hv_domctl_create, cmdline) == 88, "ABI: cmdline");
+_Static_assert(sizeof(struct hv_domctl_info) == 264, "ABI: hv_domctl_info");
+_Static_assert(__builtin_offsetof(struct hv_domctl_info, frames) == 56, "ABI: frames");
+_Static_assert(__builtin_offsetof(struct hv_domctl_info, crash_reason) == 104, "ABI: crash_reason");
+_Static_assert(sizeof(struct hv_domctl_counters) == 32, "ABI: hv_domctl_counters");
+
+#endif /* HV_ABI_DOMCTL_H */
+/** @} */

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The control domain's domain operations (<hv/abi/domctl.h>): creating a
+ * domain from a boot module at run time, describing domains, and the
+ * resource counters a create/destroy cycle must give back. Pause, unpause
+ * and destroy are in domain.c.
+ *
+ * Creation reuses the start-up path piece by piece (the same checks of the
+ * description and of the ELF image, the same reservation and builder), in
+ * a slot that holds no domain or a dead one; each step that fails undoes
+ * the steps before it, so a refused request leaves nothing behind. The
+ * domain is left CREATED: the control domain starts it with unpause.
+ */
+#include <hv/abi/domctl.h>
+#include <hv/abi/errno.h>
+#include <hv/log.h>
+
+#include "core/boot.h"
+#include "domain/control.h"
+#include "domain/domain.h"
+#include "grant/grant.h"
+#include "lib/string.h"
+#include "sched/pool.h"
+
+/* Copies a NUL-terminated string of at most size - 1 characters; false if it has no NUL. */
+static bool copy_string(char *dst, const char *src, size_t size)
+{
+	size_t len = hv_strnlen(src, size);
+
+	if (len == size) {
+		return false;
+	}
+	hv_memcpy(dst, src, len + 1);
+	return true;
+}
+
+/* True if a domain that has not ended, or is kept, is called 'name'. */
+static bool name_in_use(const char *name)
+{
+	for (hv_domid_t id = 0; id < HV_CONFIG_MAX_DOMAINS; id++) {
+		const struct hv_domain *d = hv_domain_get(id);
+
+		if (d != NULL && d->state != HV_DOMAIN_DEAD && hv_strcmp(d->name, name) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A slot with no domain or a dead one; -HV_ENOSPC if none. */
+static int free_slot(hv_domid_t *out)
+{
+	for (hv_domid_t id = 0; id < HV_CONFIG_MAX_DOMAINS; id++) {
+		const struct hv_domain *d = hv_domain_get(id);
+
+		if (d == NULL || d->state == HV_DOMAIN_DEAD) {
+			*out = id;
+			return 0;
+		}
+	}
+	return -HV_ENOSPC;
+}
+
+/* Fills desc from the request; -HV_EINVAL, after logging, for a malformed field. */
+static int describe(struct hv_domain_desc *desc, const struct hv_domctl_create *req)
+{
+	hv_memset(desc, 0, sizeof(*desc));
+	if (!copy_string(desc->image, req->image, sizeof(req->image)) ||
+	    !copy_string(desc->name, req->name, sizeof(req->name)) ||
+	    !copy_string(desc->cmdline, req->cmdline, sizeof(req->cmdline))) {
+		hv_notice("domctl: create: a name, image or command line has no NUL");
+		return -HV_EINVAL;
+	}
+	if (desc->name[0] == '\0') {
+		hv_strlcpy(desc->name, desc->image, sizeof(desc->name));
+	}
+	if (req->flags != 0 || req->on_crash > HV_DOMCTL_CRASH_KEEP) {
+		hv_notice("domctl: create '%s': unknown flags %#x or crash policy %u", desc->name,
+		          req->flags, req->on_crash);
+		return -HV_EINVAL;
+	}
+	desc->cfg = (struct hv_domain_config){
+	        .name = desc->name,
+	        .image = desc->image,
+	        .mem_size = req->mem_size,
+	        .vcpu_count = req->vcpus,
+	        .on_crash = (enum hv_crash_policy)req->on_crash,
+	        .cmdline = desc->cmdline,
+	};
+	return hv_domain_config_check(&desc->cfg, "domctl: create") == 0 ? 0 : -HV_EINVAL;
+}
+
+int hv_domctl_create(const struct hv_domctl_create *req, hv_domid_t *out)
+{
+	const struct hv_boot_info *boot = hv_boot_info_used();
+	struct hv_domain_desc *desc;
+	struct hv_pool *pool = hv_pool_get(req->pool);
+	struct hv_domain *d;
+	const char *why;
+	hv_domid_t id;
+	int rc;
+
+	if (req->pool >= HV_POOL_MAX || pool == NULL) {
+		return req->pool >= HV_POOL_MAX ? -HV_EINVAL : -HV_ENOENT;
+	}
+	if (hv_domain_mem()->ops->assign != NULL) {
+		hv_notice("domctl: create: the memory module '%s' partitions statically",
+		          hv_domain_mem()->ops->name);
+		return -HV_ENOSYS;
+	}
+	rc = free_slot(&id);
+	if (rc != 0) {
+		return rc;
+	}
+	desc = hv_domain_desc_at(id);
+	rc = describe(desc, req);
+	if (rc != 0) {
+		return rc;
+	}
+	if (name_in_use(desc->name)) {
+		hv_notice("domctl: create: name '%s' is in use", desc->name);
+		return -HV_EEXIST;
+	}
+	desc->module = boot != NULL ? hv_module_find(boot, desc->image) : NULL;
+	if (desc->module == NULL) {
+		hv_notice("domctl: create '%s': no boot module named '%s'", desc->name,
+		          desc->image);
+		return -HV_ENOENT;
+	}
+	if (hv_elf_check(desc->module->data, desc->module->size, &desc->elf, &why) != 0) {
+		hv_notice("domctl: create '%s': module '%s': %s", desc->name, desc->image, why);
+		return -HV_ENOEXEC;
+	}
+	rc = hv_domain_reserve(desc, id);
+	if (rc != 0) {
+		return -HV_ENOMEM;
+	}
+	rc = hv_domain_create(desc, id, &d);
+	if (rc != 0) {
+		return rc;
+	}
+	if (pool != d->pool) {
+		rc = hv_pool_move_domain(d, pool); /* not started: nothing can fail */
+	}
+	hv_info("domain %u '%s' created from '%s': %llu KiB, %u vCPU%s, pool '%s'", id, d->name,
+	        desc->image, (unsigned long long)(req->mem_size >> 10), req->vcpus,
+	        req->vcpus == 1 ? "" : "s", d->pool->name);
+	*out = id;
+	return rc;
+}
+
+static uint32_t abi_state(const struct hv_domain *d)
+{
+	switch (d->state) {
+	case HV_DOMAIN_CREATED:
+		return HV_DOMCTL_STATE_CREATED;
+	case HV_DOMAIN_RUNNING:
+		return HV_DOMCTL_STATE_RUNNING;
+	case HV_DOMAIN_BLOCKED:
+		return HV_DOMCTL_STATE_BLOCKED;
+	case HV_DOMAIN_PAUSED:
+		return HV_DOMCTL_STATE_PAUSED;
+	case HV_DOMAIN_CRASHED:
+		return HV_DOMCTL_STATE_CRASHED;
+	case HV_DOMAIN_DYING:
+	case HV_DOMAIN_DEAD:
+		return HV_DOMCTL_STATE_DEAD;
+	case HV_DOMAIN_NONE:
+	default:
+		return HV_DOMCTL_STATE_NONE;
+	}
+}
+
+int hv_domctl_info(hv_domid_t id, struct hv_domctl_info *out)
+{
+	const struct hv_domain *d = hv_domain_get(id);
+	const struct hv_mem_account *acct;
+
+	if (d == NULL) {
+		return -HV_ENOENT;
+	}
+	acct = &hv_domain_mem()->accounts[id];
+	hv_memset(out, 0, sizeof(*out));
+	hv_strlcpy(out->name, d->name, sizeof(out->name));
+	out->domid = id;
+	out->state = abi_state(d);
+	out->vcpus = d->vcpu_count;
+	out->flags = (d->flags & HV_DOMAIN_F_CONTROL) ? 1 : 0;
+	out->pool = d->pool != NULL ? d->pool->id : 0;
+	out->restarts = d->restarts;
+	out->frames = acct->used_frames;
+	out->frames_reserved = acct->reserved_frames;
+	out->cpu_time_ns = d->cpu_time_ns;
+	out->events_sent = d->events_sent;
+	out->events_received = d->events_received;
+	out->ports = d->ports_used;
+	out->grant_maps = d->grants.maps_used;
+	if (d->end == HV_DOMAIN_END_CRASH) {
+		hv_strlcpy(out->crash_reason, d->crash_reason, sizeof(out->crash_reason));
+	}
+	return 0;
+}
+
+void hv_domctl_counters(struct hv_domctl_counters *out)
+{
+	const struct hv_mem *mem = hv_domain_mem();
+
+	hv_memset(out, 0, sizeof(*out));
+	out->free_frames = hv_mem_free_count(mem);
+	for (hv_pfn_t pfn = 0; pfn < mem->frame_count; pfn++) {
+		out->frame_refs += mem->frames[pfn].ref_count;
+	}
+	for (hv_domid_t id = 0; id < HV_CONFIG_MAX_DOMAINS; id++) {
+		const struct hv_domain *d = hv_domain_get(id);
+
+		if (d == NULL) {
+			continue;
+		}
+		out->domains += !hv_domain_ended(d);
+		out->ports += d->ports_used;
+		out->grant_tables += d->grants.table_pages != 0;
+	}
+	out->grant_maps = hv_grant_mappings_in_use();
+}

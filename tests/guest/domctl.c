@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Domain control from the control domain (see domctl.h), through
+ * libhvctl: every operation with bad arguments; a child's life cycle
+ * (created, running, paused, resumed, destroyed); and 100 cycles of
+ * create, connect (an event channel and a grant each way), use, and end —
+ * half powering off, half destroyed while every link is in use — after
+ * each of which every hypervisor counter is back to its starting value.
+ */
+#include <hv/ctl.h>
+#include <hv/guest/guest.h>
+#include <hv/guest/test.h>
+
+#include "domctl.h"
+
+#define CYCLES 100
+
+static uint64_t *page;
+static volatile uint64_t hits[HV_EVENT_PORTS];
+
+static void count(uint32_t port, void *arg)
+{
+	(void)arg;
+	hits[port]++;
+}
+
+static struct hvctl_create child(const char *name, const char *cmdline)
+{
+	return (struct hvctl_create){.image = "child",
+	                             .name = name,
+	                             .mem_size = 2ull << 20,
+	                             .on_crash = HV_DOMCTL_CRASH_DESTROY,
+	                             .cmdline = cmdline};
+}
+
+static uint32_t state_of(int domid)
+{
+	struct hv_domctl_info info = {.state = UINT32_MAX};
+
+	hvctl_domain_info((uint16_t)domid, &info);
+	return info.state;
+}
+
+/* Waits up to 3 s for a domain to reach 'state'. */
+static bool wait_state(int domid, uint32_t state)
+{
+	uint64_t deadline = hvg_time_ns() + 3000 * HVG_MS;
+
+	while (state_of(domid) != state && hvg_time_ns() < deadline) {
+		hvg_sleep_ns(HVG_MS);
+	}
+	return state_of(domid) == state;
+}
+
+HVG_TEST(refuses_bad_requests)
+{
+	struct hvctl_create req = child("bad", NULL);
+	struct hv_domctl_info info;
+	uint16_t self = hvg_start_info()->domid;
+
+	HVG_REQUIRE(hvg_start_info()->flags & HV_START_F_CONTROL);
+	req.image = "no-such-module";
+	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_ENOENT);
+	req = child("bad", NULL);
+	req.mem_size = 12345;
+	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_EINVAL);
+	req.mem_size = 1ull << 40;
+	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_ENOMEM);
+	req = child("a-name-far-too-long-for-any-domain", NULL);
+	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_E2BIG);
+	req = child("bad name", NULL);
+	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_EINVAL);
+	req = child("witness", NULL);
+	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_EEXIST);
+	req = child("bad", NULL);
+	req.vcpus = 99;
+	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_EINVAL);
+	req = child("bad", NULL);
+	req.on_crash = 7;
+	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_EINVAL);
+	req = child("bad", NULL);
+	req.pool = 5;
+	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_ENOENT);
+	req.pool = 99;
+	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_EINVAL);
+	/* The witness itself is an image of the wrong kind? No: not an image module at all. */
+	HVG_CHECK_EQ(hvctl_domain_destroy(self), -HV_EINVAL);
+	HVG_CHECK_EQ(hvctl_domain_pause(self), -HV_EINVAL);
+	HVG_CHECK_EQ(hvctl_domain_destroy(60), -HV_ENOENT);
+	HVG_CHECK_EQ(hvctl_domain_unpause(0x7fff), -HV_EINVAL);
+	HVG_CHECK_EQ(hvctl_domain_info(0x7fff, &info), -HV_EINVAL);
+	HVG_CHECK_EQ(hvctl_domain_info(60, &info), -HV_ENOENT);
+	HVG_CHECK_EQ(hvctl_domain_info(self, NULL), -HV_EFAULT);
+	HVG_CHECK_EQ(hvg_hypercall2(HV_HC_DOMCTL, HV_DOMCTL_CREATE, 0), -HV_EFAULT);
+	HVG_CHECK_EQ(hvg_hypercall2(HV_HC_DOMCTL, 99, 0), -HV_EINVAL);
+	/* Nothing was left behind. */
+	HVG_CHECK_EQ(hvctl_domain_list(&info, 1), 1);
+}
+
+HVG_TEST(runs_a_life_cycle)
+{
+	struct hvctl_create req = child("life", "mode=idle");
+	struct hv_domctl_info info;
+	int id = hvctl_domain_create(&req);
+	uint32_t state;
+	uint64_t cpu;
+
+	HVG_REQUIRE(id > 0);
+	HVG_CHECK_EQ(hvctl_domain_info((uint16_t)id, &info), 0);
+	HVG_CHECK_EQ(info.state, HV_DOMCTL_STATE_CREATED);
+	HVG_CHECK(info.name[0] == 'l' && info.name[1] == 'i' && info.name[4] == '\0');
+	HVG_CHECK_EQ(info.frames, info.frames_reserved);
+	HVG_CHECK_EQ(info.frames_reserved, 512);
+	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_EEXIST);
+	HVG_CHECK_EQ(hvctl_domain_pause((uint16_t)id), -HV_EALREADY);
+	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), 0);
+	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), -HV_EALREADY);
+	/* It cannot connect (nothing offered), so it ends up blocked or spinning: either runs. */
+	/* It spins a quarter and sleeps a millisecond at a time. */
+	hvg_sleep_ns(5 * HVG_MS);
+	state = state_of(id);
+	HVG_CHECK(state == HV_DOMCTL_STATE_RUNNING || state == HV_DOMCTL_STATE_BLOCKED);
+	HVG_CHECK_EQ(hvctl_domain_pause((uint16_t)id), 0);
+	HVG_CHECK_EQ(state_of(id), HV_DOMCTL_STATE_PAUSED);
+	HVG_CHECK_EQ(hvctl_domain_pause((uint16_t)id), -HV_EALREADY);
+	HVG_CHECK_EQ(hvctl_domain_info((uint16_t)id, &info), 0);
+	cpu = info.cpu_time_ns;
+	HVG_CHECK(cpu > 0);
+	hvg_sleep_ns(10 * HVG_MS);
+	HVG_CHECK_EQ(hvctl_domain_info((uint16_t)id, &info), 0);
+	HVG_CHECK_EQ(info.cpu_time_ns, cpu); /* paused: no CPU time */
+	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), 0);
+	hvg_sleep_ns(10 * HVG_MS);
+	HVG_CHECK_EQ(hvctl_domain_info((uint16_t)id, &info), 0);
+	HVG_CHECK(info.cpu_time_ns > cpu); /* resumed */
+	HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)id), 0);
+	HVG_CHECK_EQ(state_of(id), HV_DOMCTL_STATE_DEAD);
+	HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)id), -HV_ENOENT);
+	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), -HV_ENOENT);
+}
+
+/* One cycle: returns false after failing a check. */
+static bool cycle(unsigned int i, bool stay)
+{
+	struct hvctl_create req = child("cycler", stay ? "mode=stay" : "mode=exit");
+	struct hv_evtchn_status st;
+	volatile uint64_t *theirs = NULL;
+	int id = hvctl_domain_create(&req);
+	int port;
+	int ref;
+	int handle;
+	uint64_t deadline = hvg_time_ns() + 3000 * HVG_MS;
+
+	if (!HVG_CHECK(id > 0)) {
+		return false;
+	}
+	page[0] = 0;
+	page[1] = 0;
+	hvg_on_event(HV_VIRQ_COUNT, count, NULL); /* the witness's first free port */
+	port = hvg_evtchn_alloc_unbound((uint16_t)id);
+	ref = hvg_grant_access((uint16_t)id, page, false);
+	if (!HVG_CHECK(port >= 0 && ref >= 0)) {
+		return false;
+	}
+	hvg_on_event((uint32_t)port, count, NULL);
+	hits[port] = 0;
+	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), 0);
+	/* Connected, written, notified (the bind raised the port once too). */
+	while (page[0] == 0 && hvg_time_ns() < deadline) {
+		hvg_block(hvg_time_ns() + HVG_MS);
+	}
+	if (!HVG_CHECK_EQ(page[0], CHILD_MAGIC + (uint64_t)id) ||
+	    !HVG_CHECK_EQ(page[1], CHILD_CHECKS_OK)) {
+		hvg_test_note("cycle %u: the child did not connect", i);
+		return false;
+	}
+	handle = hvg_grant_map((uint16_t)id, 0, true, (void **)&theirs);
+	if (!HVG_CHECK(handle >= 0) || !HVG_CHECK_EQ(theirs[0], GRANT_MAGIC + (uint64_t)id)) {
+		return false;
+	}
+	HVG_CHECK_EQ(hvg_grant_mapped((uint32_t)ref), 1);
+	if (stay) {
+		/* Destroyed with every link in use: its channel, both grants. */
+		HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)id), 0);
+	} else {
+		HVG_CHECK_EQ(hvg_event_send((uint32_t)port), 0);
+		HVG_CHECK(wait_state(id, HV_DOMCTL_STATE_DEAD));
+	}
+	HVG_CHECK_EQ(hvg_evtchn_status((uint32_t)port, &st), 0);
+	HVG_CHECK_EQ(st.state, HV_EVTCHN_DISCONNECTED);
+	HVG_CHECK_EQ(hvg_grant_mapped((uint32_t)ref), 0);
+	HVG_CHECK_EQ(hvg_grant_unmap((uint32_t)handle), 0); /* revoked by its end */
+	HVG_CHECK_EQ(hvg_grant_unmap((uint32_t)handle), -HV_ENOENT);
+	HVG_CHECK_EQ(hvg_evtchn_close((uint32_t)port), 0);
+	HVG_CHECK_EQ(hvg_grant_end((uint32_t)ref), 0);
+	return true;
+}
+
+static bool same_counters(const struct hv_domctl_counters *a, const struct hv_domctl_counters *b)
+{
+	return a->free_frames == b->free_frames && a->frame_refs == b->frame_refs &&
+	       a->domains == b->domains && a->ports == b->ports && a->grant_maps == b->grant_maps &&
+	       a->grant_tables == b->grant_tables;
+}
+
+HVG_TEST(create_use_destroy_100_times)
+{
+	struct hv_domctl_counters before;
+	struct hv_domctl_counters after;
+	unsigned int done = 0;
+
+	page = hvg_page_alloc();
+	HVG_REQUIRE(page != NULL && hvg_grant_init(1) == 0);
+	HVG_REQUIRE(hvctl_counters(&before) == 0);
+	hvg_test_note("before: %llu free frames, %llu frame references, %u domains, %u ports, "
+	              "%u grant mappings, %u grant tables",
+	              (unsigned long long)before.free_frames, (unsigned long long)before.frame_refs,
+	              before.domains, before.ports, before.grant_maps, before.grant_tables);
+	for (unsigned int i = 0; i < CYCLES; i++) {
+		if (!cycle(i, (i & 1) != 0)) {
+			break;
+		}
+		HVG_REQUIRE(hvctl_counters(&after) == 0);
+		if (!same_counters(&before, &after)) {
+			hvg_test_fail(
+			        "cycle %u: counters changed: %llu free frames, %llu references, "
+			        "%u domains, %u ports, %u mappings, %u tables",
+			        i, (unsigned long long)after.free_frames,
+			        (unsigned long long)after.frame_refs, after.domains, after.ports,
+			        after.grant_maps, after.grant_tables);
+			break;
+		}
+		done++;
+	}
+	hvg_test_note("%u cycles, counters unchanged after each", done);
+	HVG_CHECK_EQ(done, CYCLES);
+}
+
+HVG_TEST_MAIN()
