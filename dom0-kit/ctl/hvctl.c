@@ -83,6 +83,50 @@ int hvctl_counters(struct hv_domctl_counters *out)
 	return (int)hvg_hypercall2(HV_HC_DOMCTL, HV_DOMCTL_COUNTERS, (uint64_t)(uintptr_t)out);
 }
 
+int hvctl_console_read(uint16_t domid, uint64_t *pos, char *buf, uint32_t size, uint64_t *dropped)
+{
+	struct hv_domctl_console io = {.pos = *pos, .buf = (uint64_t)(uintptr_t)buf, .size = size};
+	int n = (int)hvg_hypercall6(HV_HC_DOMCTL, HV_DOMCTL_CONSOLE_READ, domid,
+	                            (uint64_t)(uintptr_t)&io, 0, 0, 0);
+
+	if (n >= 0) {
+		*pos = io.pos;
+		if (dropped != NULL) {
+			*dropped = io.dropped;
+		}
+	}
+	return n;
+}
+
+int hvctl_set_crash_policy(uint16_t domid, uint32_t policy)
+{
+	return (int)hvg_hypercall6(HV_HC_DOMCTL, HV_DOMCTL_SET_CRASH_POLICY, domid, policy, 0, 0,
+	                           0);
+}
+
+int hvctl_set_wallclock(uint64_t sec, uint32_t nsec)
+{
+	return (int)hvg_hypercall6(HV_HC_DOMCTL, HV_DOMCTL_SET_WALLCLOCK, sec, nsec, 0, 0, 0);
+}
+
+int hvctl_domain_reset(uint16_t domid)
+{
+	return (int)hvg_hypercall2(HV_HC_DOMCTL, HV_DOMCTL_RESET, domid);
+}
+
+int hvctl_evtchn_connect(uint16_t a, uint16_t b, uint32_t *port_a, uint32_t *port_b)
+{
+	struct hv_domctl_connect io = {.dom_a = a, .dom_b = b};
+	int rc = (int)hvg_hypercall2(HV_HC_DOMCTL, HV_DOMCTL_EVTCHN_CONNECT,
+	                             (uint64_t)(uintptr_t)&io);
+
+	if (rc == 0) {
+		*port_a = io.port_a;
+		*port_b = io.port_b;
+	}
+	return rc;
+}
+
 const char *hvctl_state_name(uint32_t state)
 {
 	static const char *const names[] = {

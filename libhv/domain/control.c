@@ -14,13 +14,16 @@
 #include <hv/abi/domctl.h>
 #include <hv/abi/errno.h>
 #include <hv/log.h>
+#include <hv/port.h>
 
 #include "core/boot.h"
 #include "domain/control.h"
 #include "domain/domain.h"
+#include "event/event.h"
 #include "grant/grant.h"
 #include "lib/string.h"
 #include "sched/pool.h"
+#include "time/time.h"
 
 /* Copies a NUL-terminated string of at most size - 1 characters; false if it has no NUL. */
 static bool copy_string(char *dst, const char *src, size_t size)
@@ -221,4 +224,85 @@ void hv_domctl_counters(struct hv_domctl_counters *out)
 		out->grant_tables += d->grants.table_pages != 0;
 	}
 	out->grant_maps = hv_grant_mappings_in_use();
+}
+
+/*
+ * The ABI publishes the wall clock at system time 0; the caller gives it
+ * now: take the system time off, in seconds and nanoseconds apart so that
+ * nothing overflows.
+ */
+int hv_domctl_set_wallclock(uint64_t sec, uint64_t nsec)
+{
+	const uint64_t billion = UINT64_C(1000000000);
+	uint64_t now = hv_port_time_ns();
+	uint64_t now_sec = now / billion;
+	uint64_t now_nsec = now % billion;
+
+	if (nsec >= billion || sec < now_sec + (nsec < now_nsec ? 1 : 0)) {
+		return -HV_EINVAL;
+	}
+	if (nsec < now_nsec) {
+		sec--;
+		nsec += billion;
+	}
+	hv_time_set_wallclock(sec - now_sec, (uint32_t)(nsec - now_nsec));
+	for (hv_domid_t id = 0; id < HV_CONFIG_MAX_DOMAINS; id++) {
+		struct hv_domain *d = hv_domain_get(id);
+
+		if (d != NULL && d->shared != NULL && !hv_domain_ended(d)) {
+			hv_time_publish_wallclock(d);
+		}
+	}
+	hv_info("domctl: wall clock set (%llu.%09llu at system time 0)",
+	        (unsigned long long)(sec - now_sec), (unsigned long long)(nsec - now_nsec));
+	return 0;
+}
+
+/* A live domain other than the caller, in *out. */
+static int other_live(const struct hv_domain *caller, uint64_t domid, struct hv_domain **out)
+{
+	if (domid >= HV_CONFIG_MAX_DOMAINS) {
+		return -HV_EINVAL;
+	}
+	*out = hv_domain_get((hv_domid_t)domid);
+	if (*out == NULL || hv_domain_ended(*out) || (*out)->state == HV_DOMAIN_DYING) {
+		return -HV_ENOENT;
+	}
+	return *out == caller ? -HV_EINVAL : 0;
+}
+
+int hv_domctl_evtchn_connect(const struct hv_domain *caller, uint64_t a, uint64_t b,
+                             uint32_t *port_a, uint32_t *port_b)
+{
+	struct hv_domain *da;
+	struct hv_domain *db;
+	int pa;
+	int pb;
+	int rc = other_live(caller, a, &da);
+
+	if (rc == 0) {
+		rc = other_live(caller, b, &db);
+	}
+	if (rc == 0 && da == db) {
+		rc = -HV_EINVAL;
+	}
+	if (rc != 0) {
+		return rc;
+	}
+	pa = hv_evtchn_alloc_unbound(da, db->id);
+	if (pa < 0) {
+		return pa;
+	}
+	pb = hv_evtchn_bind_interdomain(db, da->id, (uint64_t)pa);
+	if (pb < 0) {
+		hv_evtchn_close(da, (uint64_t)pa); /* unbound: nothing to notify */
+		return pb;
+	}
+	/* The bind raised a's end; b learns of its new port the same way. */
+	hv_event_raise(db, (uint32_t)pb);
+	*port_a = (uint32_t)pa;
+	*port_b = (uint32_t)pb;
+	hv_info("domctl: domains '%s' (port %d) and '%s' (port %d) connected", da->name, pa,
+	        db->name, pb);
+	return 0;
 }

@@ -189,6 +189,7 @@ int hv_domain_create(const struct hv_domain_desc *desc, hv_domid_t id, struct hv
 	d->id = id;
 	d->vcpu_count = desc->cfg.vcpu_count;
 	d->flags = desc->cfg.flags;
+	d->on_crash = desc->cfg.on_crash;
 	d->pool = hv_pool_get(HV_POOL_DEFAULT);
 	for (uint32_t i = 0; i < HV_DOMAIN_MAX_VCPUS; i++) {
 		struct hv_vcpu *v = &d->vcpus[i];
@@ -288,10 +289,35 @@ static void destroy(struct hv_domain *d, enum hv_domain_end end)
 }
 
 /* Rebuilds a crashed or rebooting domain, unless it restarts too often. */
-static void restart(struct hv_domain *d, enum hv_domain_end end)
+/*
+ * Rebuilds d from its image in its own memory, leaving it CREATED; if the
+ * build fails, destroys it with 'end' and returns false. 'why' names the
+ * cause in messages.
+ */
+static bool rebuild(struct hv_domain *d, enum hv_domain_end end, const char *why)
 {
 	int rc;
 
+	d->state = HV_DOMAIN_DYING;
+	stop_vcpus(d);
+	hv_domain_release_frames(d);
+	d->restarts++;
+	rc = hv_domain_build(d);
+	if (rc != 0) {
+		hv_err("domain '%s': %s failed: %s", d->name, why, hv_strerror(rc));
+		destroy(d, end);
+		hv_info("domain %u '%s' destroyed", d->id, d->name);
+		return false;
+	}
+	d->state = HV_DOMAIN_CREATED;
+	d->end = HV_DOMAIN_END_NONE;
+	d->kept = false;
+	return true;
+}
+
+/* Rebuilds a crashed or rebooting domain, unless it restarts too often. */
+static void restart(struct hv_domain *d, enum hv_domain_end end)
+{
 	if (d->cpu_time_ns - d->cpu_time_at_start >= HV_DOMAIN_RESTART_STABLE_NS) {
 		d->restart_streak = 0;
 	}
@@ -302,23 +328,28 @@ static void restart(struct hv_domain *d, enum hv_domain_end end)
 		hv_info("domain %u '%s' destroyed", d->id, d->name);
 		return;
 	}
-	d->state = HV_DOMAIN_DYING;
-	stop_vcpus(d);
-	hv_domain_release_frames(d);
 	d->restart_streak++;
-	d->restarts++;
-	rc = hv_domain_build(d);
-	if (rc != 0) {
-		hv_err("domain '%s': restart failed: %s", d->name, hv_strerror(rc));
-		destroy(d, end);
-		hv_info("domain %u '%s' destroyed", d->id, d->name);
+	if (!rebuild(d, end, "restart")) {
 		return;
 	}
-	d->state = HV_DOMAIN_CREATED;
 	hv_info("domain %u '%s' restarted (%u of %u in a row)", d->id, d->name, d->restart_streak,
 	        HV_DOMAIN_MAX_RESTARTS);
 	notify_control(d);
 	hv_domain_start(d);
+}
+
+int hv_domain_reset(struct hv_domain *d)
+{
+	if (d->state == HV_DOMAIN_NONE || d->state == HV_DOMAIN_DEAD ||
+	    d->state == HV_DOMAIN_DYING) {
+		return -HV_ENOENT;
+	}
+	d->restart_streak = 0;
+	if (!rebuild(d, HV_DOMAIN_END_DESTROYED, "reset")) {
+		return -HV_ENOMEM;
+	}
+	hv_info("domain %u '%s' reset by the control domain", d->id, d->name);
+	return hv_domain_start(d);
 }
 
 void hv_domain_shutdown(struct hv_domain *d, uint64_t reason)
@@ -346,7 +377,7 @@ void hv_domain_crash(struct hv_domain *d, const char *fmt, ...)
 	hv_vsnprintf(d->crash_reason, sizeof(d->crash_reason), fmt, ap);
 	va_end(ap);
 	hv_notice("domain '%s' crashed: %s", d->name, d->crash_reason);
-	switch (d->desc->cfg.on_crash) {
+	switch (d->on_crash) {
 	case HV_CRASH_RESTART:
 		restart(d, HV_DOMAIN_END_CRASH);
 		break;

@@ -15,6 +15,9 @@
 
 #define CYCLES 100
 
+/* Bytes of each line the child prints in "mode=talk" (see domctl_child.c). */
+#define LINE 59
+
 static uint64_t *page;
 static volatile uint64_t hits[HV_EVENT_PORTS];
 
@@ -137,6 +140,118 @@ HVG_TEST(runs_a_life_cycle)
 	HVG_CHECK_EQ(state_of(id), HV_DOMCTL_STATE_DEAD);
 	HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)id), -HV_ENOENT);
 	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), -HV_ENOENT);
+}
+
+HVG_TEST(reads_console_output)
+{
+	struct hvctl_create req = child("talker", "mode=talk");
+	int id = hvctl_domain_create(&req);
+	uint64_t pos = 0;
+	uint64_t dropped = 0;
+	char buf[4096];
+	int n;
+
+	HVG_REQUIRE(id > 0);
+	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), 0);
+	hvg_sleep_ns(20 * HVG_MS);
+	/* 100 lines of LINE bytes: more than the 4 KiB kept; the oldest are dropped. */
+	n = hvctl_console_read((uint16_t)id, &pos, buf, sizeof(buf), &dropped);
+	HVG_CHECK_EQ(n, 4096);
+	HVG_CHECK_EQ(dropped, 100 * LINE - 4096);
+	HVG_CHECK_EQ(pos, 100 * LINE);
+	HVG_CHECK(buf[n - 1] == '\n' && buf[n - LINE] == 'l' && buf[n - LINE + 5] == '9' &&
+	          buf[n - LINE + 6] == '9');
+	HVG_CHECK_EQ(hvctl_console_read((uint16_t)id, &pos, buf, sizeof(buf), &dropped), 0);
+	HVG_CHECK_EQ(dropped, 0);
+	/* Part of a line, from a position; positions not reached; too big a buffer. */
+	pos = 99 * LINE;
+	HVG_CHECK_EQ(hvctl_console_read((uint16_t)id, &pos, buf, 5, NULL), 5);
+	HVG_CHECK(buf[0] == 'l' && buf[4] == ' ');
+	HVG_CHECK_EQ(pos, 99 * LINE + 5);
+	pos = 100 * LINE + 1;
+	HVG_CHECK_EQ(hvctl_console_read((uint16_t)id, &pos, buf, 5, NULL), -HV_EINVAL);
+	pos = 0;
+	HVG_CHECK_EQ(hvctl_console_read((uint16_t)id, &pos, buf, 4097, NULL), -HV_E2BIG);
+	HVG_CHECK_EQ(hvctl_console_read(60, &pos, buf, 5, NULL), -HV_ENOENT);
+	/* Its own console, too. */
+	pos = 0;
+	HVG_CHECK(hvctl_console_read(hvg_start_info()->domid, &pos, buf, 64, NULL) > 0);
+	HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)id), 0);
+	/* An ended domain's output stays readable until its slot is reused. */
+	pos = 100 * LINE - 10;
+	HVG_CHECK_EQ(hvctl_console_read((uint16_t)id, &pos, buf, 64, NULL), 10);
+}
+
+HVG_TEST(applies_crash_policies)
+{
+	struct hvctl_create req = child("crasher", "mode=crash");
+	struct hv_domctl_info info;
+	int id = hvctl_domain_create(&req);
+
+	HVG_REQUIRE(id > 0);
+	HVG_CHECK_EQ(hvctl_set_crash_policy((uint16_t)id, 9), -HV_EINVAL);
+	HVG_CHECK_EQ(hvctl_set_crash_policy(60, HV_DOMCTL_CRASH_KEEP), -HV_ENOENT);
+	HVG_CHECK_EQ(hvctl_set_crash_policy((uint16_t)id, HV_DOMCTL_CRASH_KEEP), 0);
+	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), 0);
+	HVG_CHECK(wait_state(id, HV_DOMCTL_STATE_CRASHED));
+	HVG_CHECK_EQ(hvctl_domain_info((uint16_t)id, &info), 0);
+	HVG_CHECK(info.crash_reason[0] == 't');          /* "the guest called shutdown(crash)" */
+	HVG_CHECK_EQ(info.frames, info.frames_reserved); /* kept: memory too */
+	/* Reset rebuilds it; with "restart" it comes back 3 times, then is destroyed. */
+	HVG_CHECK_EQ(hvctl_set_crash_policy((uint16_t)id, HV_DOMCTL_CRASH_RESTART), 0);
+	HVG_CHECK_EQ(hvctl_domain_reset((uint16_t)id), 0);
+	HVG_CHECK(wait_state(id, HV_DOMCTL_STATE_DEAD));
+	HVG_CHECK_EQ(hvctl_domain_info((uint16_t)id, &info), 0);
+	HVG_CHECK_EQ(info.restarts, 4); /* the reset and three restarts */
+	HVG_CHECK_EQ(info.frames, 0);
+	HVG_CHECK_EQ(hvctl_domain_reset((uint16_t)id), -HV_ENOENT);
+}
+
+HVG_TEST(sets_the_wall_clock)
+{
+	const volatile struct hv_shared_info *sh = hvg_shared_info();
+	uint64_t wc0;
+
+	HVG_CHECK_EQ(hvctl_set_wallclock(1000000000ull * 0 + 5, 2000000000u), -HV_EINVAL);
+	HVG_CHECK_EQ(hvctl_set_wallclock(0, 0), -HV_EINVAL); /* before system time 0 */
+	HVG_CHECK_EQ(hvctl_set_wallclock(1800000000ull, 0), 0);
+	/* Published at system time 0: add the system time to get now. */
+	wc0 = sh->wc_sec * 1000000000ull + sh->wc_nsec;
+	HVG_CHECK(wc0 + hvg_time_ns() >= 1800000000ull * 1000000000ull);
+	HVG_CHECK(wc0 + hvg_time_ns() < 1800000001ull * 1000000000ull);
+}
+
+HVG_TEST(brokers_a_channel_between_two_domains)
+{
+	struct hvctl_create a = child("link-a", "mode=link");
+	struct hvctl_create b = child("link-b", "mode=link");
+	struct hv_domctl_info info;
+	uint32_t port_a = 0;
+	uint32_t port_b = 0;
+	int ida = hvctl_domain_create(&a);
+	int idb = hvctl_domain_create(&b);
+	uint64_t deadline;
+
+	HVG_REQUIRE(ida > 0 && idb > 0);
+	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)ida), 0);
+	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)idb), 0);
+	HVG_CHECK_EQ(hvctl_evtchn_connect((uint16_t)ida, (uint16_t)ida, &port_a, &port_b),
+	             -HV_EINVAL);
+	HVG_CHECK_EQ(hvctl_evtchn_connect(hvg_start_info()->domid, (uint16_t)idb, &port_a, &port_b),
+	             -HV_EINVAL);
+	HVG_CHECK_EQ(hvctl_evtchn_connect((uint16_t)ida, 60, &port_a, &port_b), -HV_ENOENT);
+	HVG_CHECK_EQ(hvctl_evtchn_connect((uint16_t)ida, (uint16_t)idb, &port_a, &port_b), 0);
+	/* Each finds its end and sends on it: both receive an event. */
+	deadline = hvg_time_ns() + 3000 * HVG_MS;
+	do {
+		hvg_sleep_ns(HVG_MS);
+		HVG_CHECK_EQ(hvctl_domain_info((uint16_t)idb, &info), 0);
+	} while ((info.events_sent == 0 || info.events_received < 2) && hvg_time_ns() < deadline);
+	HVG_CHECK_EQ(info.events_sent, 1);
+	HVG_CHECK_EQ(hvctl_domain_info((uint16_t)ida, &info), 0);
+	HVG_CHECK_EQ(info.events_sent, 1);
+	HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)ida), 0);
+	HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)idb), 0);
 }
 
 /* One cycle: returns false after failing a check. */

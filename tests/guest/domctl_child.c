@@ -2,12 +2,13 @@
 /*
  * A domain the control domain creates at run time (see domctl.h). Its
  * command line says "mode=exit" (power off when told), "mode=stay" (wait
- * to be destroyed) or "mode=idle" (connect to nothing: wake every
- * millisecond until destroyed). It finds the event port and the grant the
- * control domain offered it by trying each (the others are refused: not
- * offered to it), connects, writes its magic into the granted page,
- * grants a page of its own, checks that the control interface refuses it,
- * and notifies.
+ * to be destroyed), "mode=idle" (connect to nothing: wake every
+ * millisecond until destroyed), "mode=talk" (print 100 numbered lines,
+ * then idle), "mode=crash" (crash at once) or "mode=link" (wait for a
+ * channel domain 0 connects on its behalf, send on it, and idle). It finds the event port and the
+ * grant the control domain offered it by trying each (the others are refused: not offered to it),
+ * connects, writes its magic into the granted page, grants a page of its own, checks that the
+ * control interface refuses it, and notifies.
  */
 #include <hv/guest/guest.h>
 
@@ -39,6 +40,28 @@ static bool mode_is(const char *mode)
 		}
 	}
 	return false;
+}
+
+/*
+ * Waits (up to 3 s) for a channel domain 0 made on this domain's behalf:
+ * a port raised whose status says interdomain; then notifies the other end.
+ */
+static void link_up(void)
+{
+	uint64_t deadline = hvg_time_ns() + 3000 * HVG_MS;
+
+	hvg_events_disable();
+	while (hvg_time_ns() < deadline) {
+		for (uint32_t p = HV_VIRQ_COUNT; p < 16; p++) {
+			struct hv_evtchn_status st;
+
+			if (hvg_evtchn_status(p, &st) == 0 && st.state == HV_EVTCHN_INTERDOMAIN) {
+				hvg_event_send(p);
+				return;
+			}
+		}
+		hvg_sleep_ns(HVG_MS);
+	}
 }
 
 static int find_port(void)
@@ -79,7 +102,16 @@ int main(const struct hv_start_info *si)
 	if (hvg_trap_init() != 0) {
 		return 1;
 	}
-	while (mode_is("mode=idle")) {
+	if (mode_is("mode=crash")) {
+		return 1;
+	}
+	for (int i = 0; mode_is("mode=talk") && i < 100; i++) {
+		hvg_printf("line %02d of the child's console output, long enough to wrap\n", i);
+	}
+	if (mode_is("mode=link")) {
+		link_up();
+	}
+	while (mode_is("mode=idle") || mode_is("mode=talk") || mode_is("mode=link")) {
 		hvg_spin_ns(HVG_MS / 4);
 		hvg_sleep_ns(HVG_MS);
 	}

@@ -87,6 +87,55 @@ int hvctl_domain_list(struct hv_domctl_info *out, unsigned int max);
 int hvctl_counters(struct hv_domctl_counters *out);
 
 /**
+ * @brief Read a domain's console output (the hypervisor keeps its last 4 KiB).
+ * @param domid The domain (any, also one that ended).
+ * @param[in,out] pos Output position to read from (start at 0); advanced past the bytes read.
+ * @param[out] buf Receives the bytes.
+ * @param size Bytes at @p buf, at most 4096.
+ * @param[out] dropped Bytes that were overwritten before this read and skipped (may be NULL).
+ * @return The byte count (0: nothing new); -HV_EINVAL for a position not reached yet;
+ *         -HV_E2BIG for a @p size above 4096; -HV_ENOENT for no such domain.
+ */
+int hvctl_console_read(uint16_t domid, uint64_t *pos, char *buf, uint32_t size, uint64_t *dropped);
+
+/**
+ * @brief Set what a domain's crash does.
+ * @param domid The domain.
+ * @param policy An #hv_domctl_crash.
+ * @return 0; -HV_EINVAL for a bad policy; -HV_ENOENT for no such domain.
+ */
+int hvctl_set_crash_policy(uint16_t domid, uint32_t policy);
+
+/**
+ * @brief Set the wall clock; every domain sees it at once.
+ * @param sec Seconds since 1970, now.
+ * @param nsec Nanoseconds, below 1000000000.
+ * @return 0, or -HV_EINVAL for @p nsec out of range.
+ */
+int hvctl_set_wallclock(uint64_t sec, uint32_t nsec);
+
+/**
+ * @brief Rebuild a domain from its image and start it again.
+ * @param domid The domain (not the caller), running, paused or crashed.
+ * @return 0; -HV_ENOENT if it is dead; -HV_ENOMEM if the rebuild failed (it is then destroyed).
+ */
+int hvctl_domain_reset(uint16_t domid);
+
+/**
+ * @brief Connect two other domains by an event channel, on their behalf.
+ *
+ * Each domain finds its new port raised, and its status says which
+ * domain the other end belongs to (hvg_evtchn_status()).
+ * @param a One domain.
+ * @param b The other.
+ * @param[out] port_a The channel's port in @p a.
+ * @param[out] port_b The channel's port in @p b.
+ * @return 0; -HV_EINVAL for the caller, the same domain twice, or an id out of
+ *         range; -HV_ENOENT for a domain that is not alive; -HV_ENOSPC.
+ */
+int hvctl_evtchn_connect(uint16_t a, uint16_t b, uint32_t *port_a, uint32_t *port_b);
+
+/**
  * @brief Name a domain state for messages.
  * @param state An #hv_domctl_state.
  * @return "running", "paused", ...; "?" for an unknown value.

@@ -38,6 +38,20 @@
 #define HV_DOMCTL_INFO 4
 /** `(op, struct hv_domctl_counters *out)`: the hypervisor's resource counters. */
 #define HV_DOMCTL_COUNTERS 5
+/** `(op, domid, struct hv_domctl_console *io)`: read a domain's console output (also the
+ * caller's, and an ended domain's); returns the byte count. */
+#define HV_DOMCTL_CONSOLE_READ 6
+/** `(op, domid, policy)`: set what a crash does, an #hv_domctl_crash. */
+#define HV_DOMCTL_SET_CRASH_POLICY 7
+/** `(op, uint64_t sec, uint64_t nsec)`: set the wall clock (seconds since 1970 now); every
+ * domain sees it at once. */
+#define HV_DOMCTL_SET_WALLCLOCK 8
+/** `(op, domid)`: rebuild a domain from its image and start it again (also a crashed one);
+ * its memory, channels and grants start afresh. */
+#define HV_DOMCTL_RESET 9
+/** `(op, struct hv_domctl_connect *io)`: connect two other domains by an event channel, on
+ * their behalf (domain 0 as the broker); each end is raised once. */
+#define HV_DOMCTL_EVTCHN_CONNECT 10
 /** @} */
 
 /** Crash policies (hv_domctl_create::on_crash). */
@@ -99,6 +113,27 @@ struct hv_domctl_counters {
 	uint32_t grant_tables; /**< Domains with a grant table. */
 };
 
+/** Console output in and out (#HV_DOMCTL_CONSOLE_READ). */
+struct hv_domctl_console {
+	uint64_t pos;     /**< In: output position to read from (0: the start); out: past the bytes
+	                     read. */
+	uint64_t buf;     /**< Where to write the bytes. */
+	uint32_t size;    /**< Bytes at `buf`, at most 4096. */
+	uint32_t pad;     /**< Zero. */
+	uint64_t dropped; /**< Out: bytes overwritten before they could be read (skipped). */
+};
+
+/** Two domains to connect (#HV_DOMCTL_EVTCHN_CONNECT). */
+struct hv_domctl_connect {
+	uint16_t dom_a;  /**< In: one domain (not the caller). */
+	uint16_t dom_b;  /**< In: the other (not the caller, not `dom_a`). */
+	uint32_t port_a; /**< Out: its port in `dom_a`. */
+	uint32_t port_b; /**< Out: its port in `dom_b`. */
+	uint32_t pad;    /**< Zero. */
+};
+
+_Static_assert(sizeof(struct hv_domctl_console) == 32, "ABI: hv_domctl_console");
+_Static_assert(sizeof(struct hv_domctl_connect) == 16, "ABI: hv_domctl_connect");
 _Static_assert(sizeof(struct hv_domctl_create) == 216, "ABI: hv_domctl_create");
 _Static_assert(__builtin_offsetof(struct hv_domctl_create, mem_size) == 64, "ABI: mem_size");
 _Static_assert(__builtin_offsetof(struct hv_domctl_create, cmdline) == 88, "ABI: cmdline");

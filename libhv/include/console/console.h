@@ -23,6 +23,15 @@ void hv_console_put(struct hv_domain *d, const char *buf, size_t len);
 void hv_console_flush(struct hv_domain *d);
 
 /*
+ * Reads d's console ring from output position *pos (bytes since the
+ * domain was built): up to 'len' bytes into buf, *pos advanced past them.
+ * Bytes already overwritten are skipped and counted in *dropped. Returns
+ * the count (0: nothing new), or -HV_EINVAL for a position not yet written.
+ */
+int hv_console_read(const struct hv_domain *d, uint64_t *pos, char *buf, size_t len,
+                    uint64_t *dropped);
+
+/*
  * Console input (console/input.c): one ring of HV_CONSOLE_INPUT_SIZE bytes
  * for the whole machine, filled from the port by hv_console_input_poll()
  * and emptied by the control domain's console_read. When it is full, the

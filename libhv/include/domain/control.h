@@ -20,4 +20,17 @@ int hv_domctl_info(hv_domid_t id, struct hv_domctl_info *out);
 /* The resource counters. */
 void hv_domctl_counters(struct hv_domctl_counters *out);
 
+/* Sets the wall clock and publishes it to every domain that has a shared page. */
+int hv_domctl_set_wallclock(uint64_t sec, uint64_t nsec);
+
+struct hv_domain;
+
+/*
+ * Connects domains a and b (neither the caller, not the same) by an event
+ * channel on their behalf: a port of a offered to b, bound by a port of b.
+ * Their port numbers in *port_a and *port_b; both ends are raised once.
+ */
+int hv_domctl_evtchn_connect(const struct hv_domain *caller, uint64_t a, uint64_t b,
+                             uint32_t *port_a, uint32_t *port_b);
+
 #endif /* HV_DOMAIN_CONTROL_H */

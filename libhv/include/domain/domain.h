@@ -45,6 +45,9 @@ _Static_assert(HV_CONFIG_MAX_DOMAINS <= HV_MEM_MAX_OWNERS, "every domain has a m
 /* Longest console line a domain can write; longer lines are cut there. */
 #define HV_CONSOLE_LINE_MAX 200
 
+/* Bytes of console output kept per domain for the control domain (a power of two). */
+#define HV_CONSOLE_RING_SIZE 4096u
+
 /* Size of the initial stack the builder gives every domain. */
 #define HV_DOMAIN_STACK_SIZE UINT64_C(0x4000)
 
@@ -188,6 +191,8 @@ struct hv_domain {
 	enum hv_domain_state state;
 	uint32_t vcpu_count;
 	uint32_t flags; /* HV_DOMAIN_F_* */
+	/* What a crash does: from the description, changed by the control domain. */
+	enum hv_crash_policy on_crash;
 	/* The CPU pool its vCPUs are scheduled in (sched/pool.h). */
 	struct hv_pool *pool;
 
@@ -211,6 +216,13 @@ struct hv_domain {
 	/* The console line being assembled. */
 	char console_line[HV_CONSOLE_LINE_MAX];
 	size_t console_len;
+	/*
+	 * Its finished lines, for the control domain: the last
+	 * HV_CONSOLE_RING_SIZE bytes, byte i of the output at
+	 * console_ring[i % HV_CONSOLE_RING_SIZE]; console_written bytes in all.
+	 */
+	char console_ring[HV_CONSOLE_RING_SIZE];
+	uint64_t console_written;
 
 	/* Accounting. */
 	uint64_t cpu_time_ns;
@@ -273,6 +285,9 @@ void hv_domain_crash(struct hv_domain *d, const char *fmt, ...)
  * resumes a paused one (-HV_EALREADY if running, -HV_ENOENT if ended).
  */
 int hv_domain_destroy(struct hv_domain *d);
+/* Rebuilds a domain from its image and starts it (any state with memory); -HV_ENOMEM if the build
+ * fails. */
+int hv_domain_reset(struct hv_domain *d);
 int hv_domain_pause(struct hv_domain *d);
 int hv_domain_unpause(struct hv_domain *d);
 
