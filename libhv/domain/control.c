@@ -21,6 +21,7 @@
 #include "domain/domain.h"
 #include "event/event.h"
 #include "grant/grant.h"
+#include "guest/access.h"
 #include "lib/string.h"
 #include "sched/pool.h"
 #include "time/time.h"
@@ -74,6 +75,9 @@ static int describe(struct hv_domain_desc *desc, const struct hv_domctl_create *
 		hv_notice("domctl: create: a name, image or command line has no NUL");
 		return -HV_EINVAL;
 	}
+	if (desc->image[0] == '\0' && req->image_size != 0) {
+		hv_strlcpy(desc->image, "memory", sizeof(desc->image));
+	}
 	if (desc->name[0] == '\0') {
 		hv_strlcpy(desc->name, desc->image, sizeof(desc->name));
 	}
@@ -93,9 +97,83 @@ static int describe(struct hv_domain_desc *desc, const struct hv_domctl_create *
 	return hv_domain_config_check(&desc->cfg, "domctl: create") == 0 ? 0 : -HV_EINVAL;
 }
 
-int hv_domctl_create(const struct hv_domctl_create *req, hv_domid_t *out)
+void hv_domctl_forget_image(hv_domid_t id)
+{
+	struct hv_domain_desc *desc = hv_domain_desc_at(id);
+
+	if (desc != NULL && desc->image_owned) {
+		(void)hv_mem_free(hv_domain_mem(), desc->image_pfn, desc->image_order);
+		desc->image_owned = false;
+		desc->module = NULL;
+	}
+}
+
+/*
+ * Copies the caller's image into a block of hypervisor frames, the
+ * domain's module from now on (a restart rebuilds from it). The copy is
+ * taken once; the checks that follow look only at it.
+ */
+static int copy_image(struct hv_vcpu *caller, const struct hv_domctl_create *req,
+                      struct hv_domain_desc *desc)
+{
+	uint64_t pages = (req->image_size + HV_PAGE_SIZE - 1) / HV_PAGE_SIZE;
+	unsigned int order = 0;
+	unsigned char *copy;
+	int rc;
+
+	if (req->image_size > HV_DOMCTL_IMAGE_MAX) {
+		return -HV_E2BIG;
+	}
+	while ((UINT64_C(1) << order) < pages) {
+		order++;
+	}
+	rc = hv_mem_alloc(hv_domain_mem(), HV_DOMID_HV, order, &desc->image_pfn);
+	if (rc != 0) {
+		return -HV_ENOMEM;
+	}
+	desc->image_order = order;
+	desc->image_owned = true;
+	copy = hv_port_phys_to_virt(HV_PADDR(desc->image_pfn));
+	for (uint64_t off = 0; off < req->image_size && rc == 0; off += HV_GUEST_COPY_MAX) {
+		uint64_t n = req->image_size - off;
+
+		rc = hv_guest_copy_from(caller, copy + off, req->image_va + off,
+		                        n < HV_GUEST_COPY_MAX ? (size_t)n : HV_GUEST_COPY_MAX);
+	}
+	desc->image_copy = (struct hv_boot_module){.base = HV_PADDR(desc->image_pfn),
+	                                           .size = req->image_size,
+	                                           .data = copy,
+	                                           .cmdline = desc->image};
+	desc->module = &desc->image_copy;
+	return rc;
+}
+
+/* The domain's image: a boot module by name, or a copy of the caller's. */
+static int find_image(struct hv_vcpu *caller, const struct hv_domctl_create *req,
+                      struct hv_domain_desc *desc)
 {
 	const struct hv_boot_info *boot = hv_boot_info_used();
+	int rc;
+
+	if (req->image_size != 0) {
+		rc = copy_image(caller, req, desc);
+		if (rc != 0) {
+			hv_notice("domctl: create '%s': the image in memory cannot be read: %s",
+			          desc->name, hv_strerror(rc));
+		}
+		return rc;
+	}
+	desc->module = boot != NULL ? hv_module_find(boot, desc->image) : NULL;
+	if (desc->module == NULL) {
+		hv_notice("domctl: create '%s': no boot module named '%s'", desc->name,
+		          desc->image);
+		return -HV_ENOENT;
+	}
+	return 0;
+}
+
+int hv_domctl_create(struct hv_vcpu *caller, const struct hv_domctl_create *req, hv_domid_t *out)
+{
 	struct hv_domain_desc *desc;
 	struct hv_pool *pool = hv_pool_get(req->pool);
 	struct hv_domain *d;
@@ -124,22 +202,20 @@ int hv_domctl_create(const struct hv_domctl_create *req, hv_domid_t *out)
 		hv_notice("domctl: create: name '%s' is in use", desc->name);
 		return -HV_EEXIST;
 	}
-	desc->module = boot != NULL ? hv_module_find(boot, desc->image) : NULL;
-	if (desc->module == NULL) {
-		hv_notice("domctl: create '%s': no boot module named '%s'", desc->name,
-		          desc->image);
-		return -HV_ENOENT;
+	rc = find_image(caller, req, desc);
+	if (rc == 0 &&
+	    hv_elf_check(desc->module->data, desc->module->size, &desc->elf, &why) != 0) {
+		hv_notice("domctl: create '%s': image '%s': %s", desc->name, desc->image, why);
+		rc = -HV_ENOEXEC;
 	}
-	if (hv_elf_check(desc->module->data, desc->module->size, &desc->elf, &why) != 0) {
-		hv_notice("domctl: create '%s': module '%s': %s", desc->name, desc->image, why);
-		return -HV_ENOEXEC;
+	if (rc == 0 && hv_domain_reserve(desc, id) != 0) {
+		rc = -HV_ENOMEM;
 	}
-	rc = hv_domain_reserve(desc, id);
+	if (rc == 0) {
+		rc = hv_domain_create(desc, id, &d);
+	}
 	if (rc != 0) {
-		return -HV_ENOMEM;
-	}
-	rc = hv_domain_create(desc, id, &d);
-	if (rc != 0) {
+		hv_domctl_forget_image(id);
 		return rc;
 	}
 	if (pool != d->pool) {

@@ -27,6 +27,7 @@
 #include <hv/log.h>
 
 #include "console/console.h"
+#include "domain/control.h"
 #include "domain/domain.h"
 #include "event/event.h"
 #include "grant/grant.h"
@@ -284,6 +285,7 @@ static void destroy(struct hv_domain *d, enum hv_domain_end end)
 	d->end = end;
 	stop_vcpus(d);
 	free_memory(d);
+	hv_domctl_forget_image(d->id);
 	d->state = HV_DOMAIN_DEAD;
 	notify_control(d);
 }

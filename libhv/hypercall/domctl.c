@@ -22,7 +22,7 @@ static int64_t create(struct hv_vcpu *v, uint64_t in)
 	int rc = hv_guest_copy_from(v, &req, in, sizeof(req));
 
 	if (rc == 0) {
-		rc = hv_domctl_create(&req, &id);
+		rc = hv_domctl_create(v, &req, &id);
 	}
 	return rc != 0 ? rc : (int64_t)id;
 }

@@ -254,6 +254,86 @@ HVG_TEST(brokers_a_channel_between_two_domains)
 	HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)idb), 0);
 }
 
+/*
+ * A minimal guest image built here, in this domain's memory: one loadable
+ * segment holding the ELF header, the program header and three
+ * instructions that shut the domain down (poweroff).
+ */
+struct tiny_elf {
+	uint8_t ident[16];
+	uint16_t type, machine;
+	uint32_t version;
+	uint64_t entry, phoff, shoff;
+	uint32_t flags;
+	uint16_t ehsize, phentsize, phnum, shentsize, shnum, shstrndx;
+	/* The program header. */
+	uint32_t p_type, p_flags;
+	uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
+	uint8_t code[16];
+};
+
+static void make_tiny_elf(struct tiny_elf *e)
+{
+	/* mov eax, HV_HC_SHUTDOWN; xor edi, edi (POWEROFF); syscall; ud2 */
+	static const uint8_t code[] = {0xb8, HV_HC_SHUTDOWN, 0,    0,    0,   0x31,
+	                               0xff, 0x0f,           0x05, 0x0f, 0x0b};
+	const uint64_t base = 0x400000;
+
+	*e = (struct tiny_elf){.ident = {0x7f, 'E', 'L', 'F', 2, 1, 1},
+	                       .type = 2,     /* ET_EXEC */
+	                       .machine = 62, /* x86-64 */
+	                       .version = 1,
+	                       .entry = base + __builtin_offsetof(struct tiny_elf, code),
+	                       .phoff = __builtin_offsetof(struct tiny_elf, p_type),
+	                       .ehsize = 64,
+	                       .phentsize = 56,
+	                       .phnum = 1,
+	                       .p_type = 1,  /* PT_LOAD */
+	                       .p_flags = 5, /* R+X */
+	                       .p_vaddr = base,
+	                       .p_paddr = base,
+	                       .p_filesz = sizeof(*e),
+	                       .p_memsz = sizeof(*e),
+	                       .p_align = 4096};
+	for (unsigned int i = 0; i < sizeof(code); i++) {
+		e->code[i] = code[i];
+	}
+}
+
+HVG_TEST(creates_from_an_image_in_memory)
+{
+	static struct tiny_elf elf;
+	struct hvctl_create req = {.name = "tiny", .mem_size = 1ull << 20};
+	struct hv_domctl_counters before;
+	struct hv_domctl_counters after;
+	struct hv_domctl_info info;
+	int id;
+
+	_Static_assert(__builtin_offsetof(struct tiny_elf, p_type) == 64, "ELF header");
+	_Static_assert(__builtin_offsetof(struct tiny_elf, code) == 120, "program header");
+	make_tiny_elf(&elf);
+	HVG_REQUIRE(hvctl_counters(&before) == 0);
+	req.image_data = &elf;
+	req.image_size = sizeof(elf);
+	id = hvctl_domain_create(&req);
+	HVG_REQUIRE(id > 0);
+	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), 0);
+	HVG_CHECK(wait_state(id, HV_DOMCTL_STATE_DEAD));
+	HVG_CHECK_EQ(hvctl_domain_info((uint16_t)id, &info), 0);
+	HVG_CHECK_EQ(info.crash_reason[0], '\0'); /* powered off, not crashed */
+	/* Bad images: garbage, too big, unreadable; checked before anything is built. */
+	elf.machine = 3;
+	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_ENOEXEC);
+	req.image_size = HV_DOMCTL_IMAGE_MAX + 1;
+	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_E2BIG);
+	req.image_data = (const void *)(uintptr_t)0x7f0000000000ull;
+	req.image_size = 4096;
+	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_EFAULT);
+	HVG_REQUIRE(hvctl_counters(&after) == 0);
+	HVG_CHECK_EQ(after.free_frames, before.free_frames);
+	HVG_CHECK_EQ(after.domains, before.domains);
+}
+
 /* One cycle: returns false after failing a check. */
 static bool cycle(unsigned int i, bool stay)
 {

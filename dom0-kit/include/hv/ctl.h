@@ -30,15 +30,20 @@ struct hvctl_create {
 	uint32_t on_crash;   /**< An #hv_domctl_crash. */
 	uint32_t pool;       /**< CPU pool (0: the default one). */
 	const char *cmdline; /**< Command line (NULL: none), at most 127 characters. */
+	/** An ELF image in this domain's memory instead of a boot module (NULL: none); the
+	 * hypervisor copies and checks it. */
+	const void *image_data;
+	uint64_t image_size; /**< Its size, at most #HV_DOMCTL_IMAGE_MAX. */
 };
 
 /**
  * @brief Create a domain from a boot module; it stays paused until hvctl_domain_unpause().
  * @param args What to create.
- * @return The new domain's identifier; -HV_E2BIG for a string too long;
- *         otherwise as #HV_DOMCTL_CREATE: -HV_ENOENT (no such module or
- *         pool), -HV_EEXIST (name in use), -HV_ENOSPC (no free slot),
- *         -HV_ENOMEM, -HV_ENOEXEC (bad image), -HV_EINVAL (bad field).
+ * @return The new domain's identifier; -HV_E2BIG for a string or an image
+ *         too long; otherwise as #HV_DOMCTL_CREATE: -HV_ENOENT (no such
+ *         module or pool), -HV_EEXIST (name in use), -HV_ENOSPC (no free
+ *         slot), -HV_ENOMEM, -HV_ENOEXEC (bad image), -HV_EFAULT (image
+ *         unreadable), -HV_EINVAL (bad field).
  */
 int hvctl_domain_create(const struct hvctl_create *args);
 

@@ -26,7 +26,9 @@
 /** `(op, const struct hv_domctl_create *in)`: create a domain, paused; returns its id.
  * `-HV_ENOENT` for no boot module of that name, `-HV_EEXIST` for a name in use, `-HV_ENOSPC`
  * when every slot is used, `-HV_ENOMEM` when its memory cannot be reserved, `-HV_ENOEXEC` for
- * an image that is not a valid ELF64 guest, `-HV_EINVAL` for a bad field. */
+ * an image that is not a valid ELF64 guest, `-HV_E2BIG` for an image in memory above
+ * #HV_DOMCTL_IMAGE_MAX, `-HV_EFAULT` for one that cannot be read, `-HV_EINVAL` for a bad
+ * field. */
 #define HV_DOMCTL_CREATE 0
 /** `(op, domid)`: destroy a domain in any state but the caller; its memory is freed. */
 #define HV_DOMCTL_DESTROY 1
@@ -61,9 +63,14 @@ enum hv_domctl_crash {
 	HV_DOMCTL_CRASH_KEEP = 2,    /**< Keep it, stopped, for inspection. */
 };
 
+/** Largest ELF image #HV_DOMCTL_CREATE takes from the caller's memory. */
+#define HV_DOMCTL_IMAGE_MAX (16u << 20)
+
 /** What #HV_DOMCTL_CREATE builds. */
 struct hv_domctl_create {
-	char image[32];    /**< Name of the boot module holding the ELF image, NUL-terminated. */
+	/** Name of the boot module holding the ELF image, NUL-terminated; with `image_size`, only
+	 * a name for the image in messages (may be empty). */
+	char image[32];
 	char name[32];     /**< The domain's name, unique; empty: the image's name. */
 	uint64_t mem_size; /**< Bytes of memory, a multiple of 4096, at least 1 MiB. */
 	uint32_t vcpus;    /**< Virtual CPUs, 1 to 8. */
@@ -71,6 +78,11 @@ struct hv_domctl_create {
 	uint32_t pool;     /**< CPU pool to join (0: the default pool). */
 	uint32_t flags;    /**< Zero (no privileges can be given yet). */
 	char cmdline[128]; /**< Its command line, NUL-terminated (may be empty). */
+	/** With `image_size`: where the ELF image is in the caller's memory. The hypervisor copies
+	 * it (the domain is rebuilt from that copy on a restart) and checks it as at boot. */
+	uint64_t image_va;
+	/** 0: the image is the boot module `image`; else its size, at most #HV_DOMCTL_IMAGE_MAX. */
+	uint64_t image_size;
 };
 
 /** Domain states (hv_domctl_info::state). */
@@ -134,7 +146,7 @@ struct hv_domctl_connect {
 
 _Static_assert(sizeof(struct hv_domctl_console) == 32, "ABI: hv_domctl_console");
 _Static_assert(sizeof(struct hv_domctl_connect) == 16, "ABI: hv_domctl_connect");
-_Static_assert(sizeof(struct hv_domctl_create) == 216, "ABI: hv_domctl_create");
+_Static_assert(sizeof(struct hv_domctl_create) == 232, "ABI: hv_domctl_create");
 _Static_assert(__builtin_offsetof(struct hv_domctl_create, mem_size) == 64, "ABI: mem_size");
 _Static_assert(__builtin_offsetof(struct hv_domctl_create, cmdline) == 88, "ABI: cmdline");
 _Static_assert(sizeof(struct hv_domctl_info) == 264, "ABI: hv_domctl_info");

@@ -25,6 +25,15 @@ struct hv_domain_desc {
 	uint32_t weight;
 	/* The word "image" on a module command line: an image for the control domain, no domain. */
 	bool image_only;
+	/*
+	 * An image the control domain handed over from its memory (run-time
+	 * creation): the hypervisor's copy, in a block of 2^image_order frames
+	 * owned by the hypervisor from image_pfn; 'module' points here then.
+	 */
+	struct hv_boot_module image_copy;
+	hv_pfn_t image_pfn;
+	unsigned int image_order;
+	bool image_owned;
 };
 
 /*

@@ -11,8 +11,16 @@
 #include <hv/abi/domctl.h>
 #include <hv/types.h>
 
-/* Creates a domain, paused, from req (already copied in); its id in *out. */
-int hv_domctl_create(const struct hv_domctl_create *req, hv_domid_t *out);
+struct hv_vcpu;
+
+/*
+ * Creates a domain, paused, from req (already copied in from the caller,
+ * whose memory holds the image if req->image_size is set); its id in *out.
+ */
+int hv_domctl_create(struct hv_vcpu *caller, const struct hv_domctl_create *req, hv_domid_t *out);
+
+/* Frees the hypervisor's copy of domain slot id's image, if it has one (the domain ended). */
+void hv_domctl_forget_image(hv_domid_t id);
 
 /* Describes domain slot 'id'; -HV_ENOENT if it never held a domain. */
 int hv_domctl_info(hv_domid_t id, struct hv_domctl_info *out);
