@@ -296,6 +296,16 @@ static int grant_bytes(struct hv_vcpu *v, const struct hv_grant_copy_ptr *p, uin
 	return rc;
 }
 
+/*
+ * A copy between a grant and the caller's own memory goes through this
+ * page, for two reasons: the caller's address may map the granted frame
+ * too (through its map area, or its own grant), and the port's copies,
+ * like memcpy(), need not allow overlapping ranges; and a source that
+ * faults part-way must leave the granted frame as it was (on an error
+ * nothing changed). One CPU runs the core, so one page serves.
+ */
+static unsigned char bounce[PAGE];
+
 static int copy_one(struct hv_vcpu *v, const struct hv_grant_copy *op)
 {
 	bool src_gref = (op->src.flags & HV_GRANT_COPY_F_GREF) != 0;
@@ -315,11 +325,17 @@ static int copy_one(struct hv_vcpu *v, const struct hv_grant_copy *op)
 	if (rc != 0) {
 		return rc;
 	}
+	/* Through the bounce page: see there. */
 	if (!src_gref) {
-		return hv_guest_copy_from(v, dst, op->src.addr, op->len);
+		rc = hv_guest_copy_from(v, bounce, op->src.addr, op->len);
+		if (rc == 0) {
+			hv_memcpy(dst, bounce, op->len);
+		}
+		return rc;
 	}
 	if (!dst_gref) {
-		return hv_guest_copy_to(v, op->dst.addr, src, op->len);
+		hv_memcpy(bounce, src, op->len);
+		return hv_guest_copy_to(v, op->dst.addr, bounce, op->len);
 	}
 	hv_memmove(dst, src, op->len);
 	return 0;

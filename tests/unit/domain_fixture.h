@@ -141,6 +141,50 @@ static inline struct hv_vcpu *df_enter(struct hv_domain *d)
 	return v;
 }
 
+/* One domain for df_create_n(). */
+struct df_spec {
+	const char *name;
+	enum hv_crash_policy on_crash;
+	uint32_t flags;
+};
+
+/*
+ * Builds and starts 'count' domains of 'mem_size' bytes each, with the
+ * identifiers df.count, df.count + 1, ... (0 to count - 1 after df_setup()),
+ * in out[0..count-1].
+ */
+static inline void df_create_n(const struct df_spec *specs, size_t count, uint64_t mem_size,
+                               struct hv_domain **out)
+{
+	assert_true(df.count + count <= DF_MAX_DOMS);
+	for (size_t i = 0; i < count; i++) {
+		out[i] = df_create(specs[i].name, mem_size, specs[i].on_crash, specs[i].flags);
+		df_enter(out[i]);
+	}
+}
+
+/*
+ * Builds domain 'id' (made by df_create()) again from its description in
+ * the same slot and starts it, once it has ended: a crashed and kept one
+ * is destroyed first (hv_domain_destroy(), as the control domain would),
+ * then its memory is reserved anew.
+ */
+static inline struct hv_domain *df_recreate(hv_domid_t id)
+{
+	struct hv_domain *d = hv_domain_get(id);
+
+	assert_true(id < df.count);
+	assert_non_null(d);
+	assert_true(hv_domain_ended(d));
+	if (d->state == HV_DOMAIN_CRASHED) {
+		assert_int_equal(hv_domain_destroy(d), 0);
+	}
+	assert_int_equal(hv_domain_reserve(&df.desc[id], id), 0);
+	assert_int_equal(hv_domain_create(&df.desc[id], id, &d), 0);
+	df_enter(d);
+	return d;
+}
+
 /* A hypercall exit of v, dispatched; returns the result register. */
 static inline int64_t df_hypercall(struct hv_vcpu *v, uint64_t nr, uint64_t a0, uint64_t a1,
                                    uint64_t a2)

@@ -27,7 +27,9 @@
 
 /** @name Event operations (#HV_HC_EVENT_OP)
  * Arguments follow the operation; errors are negated `HV_E*` codes. A port
- * at or above #HV_EVENT_PORTS gives `-HV_EINVAL`; a free port `-HV_ENOENT`.
+ * at or above #HV_EVENT_PORTS gives `-HV_EINVAL`; a free port gives
+ * `-HV_ENOENT` to SEND and CLOSE, while MASK and UNMASK only change its
+ * bits and STATUS reports it as #HV_EVTCHN_FREE.
  * @{
  */
 /** `(op, port)`: raise the channel's other end (a VIRQ port: raise it on oneself);
