@@ -135,7 +135,7 @@ const char *hvctl_state_name(uint32_t state)
 	        [HV_DOMCTL_STATE_NONE] = "none",       [HV_DOMCTL_STATE_CREATED] = "created",
 	        [HV_DOMCTL_STATE_RUNNING] = "running", [HV_DOMCTL_STATE_BLOCKED] = "blocked",
 	        [HV_DOMCTL_STATE_PAUSED] = "paused",   [HV_DOMCTL_STATE_CRASHED] = "crashed",
-	        [HV_DOMCTL_STATE_DEAD] = "dead",
+	        [HV_DOMCTL_STATE_DEAD] = "dead",       [HV_DOMCTL_STATE_DYING] = "dying",
 	};
 
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";

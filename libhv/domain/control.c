@@ -242,6 +242,7 @@ static uint32_t abi_state(const struct hv_domain *d)
 	case HV_DOMAIN_CRASHED:
 		return HV_DOMCTL_STATE_CRASHED;
 	case HV_DOMAIN_DYING:
+		return HV_DOMCTL_STATE_DYING;
 	case HV_DOMAIN_DEAD:
 		return HV_DOMCTL_STATE_DEAD;
 	case HV_DOMAIN_NONE:

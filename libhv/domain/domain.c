@@ -38,9 +38,12 @@
 
 static struct hv_domain table[HV_CONFIG_MAX_DOMAINS];
 static struct hv_mem *domain_mem;
+/* Domains whose memory is still being reclaimed, so the run loop asks only when there is one. */
+static uint32_t reclaims_pending;
 
 void hv_domain_table_init(struct hv_mem *mem)
 {
+	reclaims_pending = 0;
 	hv_memset(table, 0, sizeof(table));
 	domain_mem = mem;
 	hv_guest_set_current(NULL);
@@ -279,18 +282,54 @@ static void notify_control(const struct hv_domain *d)
 	}
 }
 
-static void destroy(struct hv_domain *d, enum hv_domain_end end)
+/* The memory is all back: the end is complete. */
+static void finish_destroy(struct hv_domain *d)
 {
-	d->state = HV_DOMAIN_DYING;
-	d->end = end;
-	stop_vcpus(d);
-	free_memory(d);
+	if (d->reclaim.active) {
+		reclaims_pending--;
+	}
+	d->reclaim.active = false;
+	d->shared = NULL;
+	d->start_info = NULL;
 	hv_domctl_forget_image(d->id);
 	d->state = HV_DOMAIN_DEAD;
 	notify_control(d);
 }
 
-/* Rebuilds a crashed or rebooting domain, unless it restarts too often. */
+/*
+ * Ends d: its vCPUs, channels and grants at once, its memory in bounded
+ * steps (reclaim.c), the first of them now; it stays DYING until the last.
+ */
+static void destroy(struct hv_domain *d, enum hv_domain_end end)
+{
+	d->state = HV_DOMAIN_DYING;
+	d->end = end;
+	stop_vcpus(d);
+	d->reclaim = (struct hv_domain_reclaim){.active = true};
+	reclaims_pending++;
+	if (hv_domain_reclaim_step(d)) {
+		finish_destroy(d);
+	}
+}
+
+bool hv_domain_reclaim_some(void)
+{
+	if (reclaims_pending == 0) {
+		return false;
+	}
+	for (size_t i = 0; i < HV_CONFIG_MAX_DOMAINS; i++) {
+		struct hv_domain *d = &table[i];
+
+		if (d->state == HV_DOMAIN_DYING && d->reclaim.active) {
+			if (hv_domain_reclaim_step(d)) {
+				finish_destroy(d);
+			}
+			return true;
+		}
+	}
+	return false;
+}
+
 /*
  * Rebuilds d from its image in its own memory, leaving it CREATED; if the
  * build fails, destroys it with 'end' and returns false. 'why' names the
@@ -402,9 +441,11 @@ void hv_domain_crash(struct hv_domain *d, const char *fmt, ...)
 
 int hv_domain_destroy(struct hv_domain *d)
 {
-	if (d->state == HV_DOMAIN_NONE || d->state == HV_DOMAIN_DEAD ||
-	    d->state == HV_DOMAIN_DYING) {
+	if (d->state == HV_DOMAIN_NONE || d->state == HV_DOMAIN_DEAD) {
 		return -HV_ENOENT;
+	}
+	if (d->state == HV_DOMAIN_DYING) {
+		return -HV_EALREADY; /* its memory is still being given back */
 	}
 	if (d->state != HV_DOMAIN_CRASHED) {
 		d->end = HV_DOMAIN_END_DESTROYED;

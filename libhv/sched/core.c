@@ -362,10 +362,19 @@ static void arm(uint64_t deadline)
 	}
 }
 
-/* Nothing runnable: waits for the next deadline; false if there is none. */
+/*
+ * Nothing runnable: gives back a destroyed domain's memory if some is
+ * left (a step, then the loop looks again), else waits for the next
+ * deadline; false if there is none.
+ */
 static bool idle(void)
 {
-	uint64_t next = next_deadline();
+	uint64_t next;
+
+	if (hv_domain_reclaim_some()) {
+		return true;
+	}
+	next = next_deadline();
 
 	if (idle_until != 0 && idle_until < next) {
 		next = idle_until;
@@ -446,6 +455,8 @@ void hv_sched_run(void)
 		if (hv_domain_all_ended()) {
 			break;
 		}
+		/* A destroyed domain's memory comes back a bounded step per turn. */
+		(void)hv_domain_reclaim_some();
 		v = pick(now);
 		if (v == NULL) {
 			if (!idle()) {

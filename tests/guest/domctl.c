@@ -16,7 +16,7 @@
 #define CYCLES 100
 
 /* Bytes of each line the child prints in "mode=talk" (see domctl_child.c). */
-#define LINE 59
+#define LINE 59ull
 
 static uint64_t *page;
 static volatile uint64_t hits[HV_EVENT_PORTS];
@@ -53,6 +53,16 @@ static bool wait_state(int domid, uint32_t state)
 		hvg_sleep_ns(HVG_MS);
 	}
 	return state_of(domid) == state;
+}
+
+/*
+ * Destroys a domain and waits until its memory is back (destroy gives it
+ * back in bounded steps: the domain is DYING meanwhile).
+ */
+static bool destroy_and_wait(int domid)
+{
+	return HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)domid), 0) &&
+	       HVG_CHECK(wait_state(domid, HV_DOMCTL_STATE_DEAD));
 }
 
 HVG_TEST(refuses_bad_requests)
@@ -136,8 +146,7 @@ HVG_TEST(runs_a_life_cycle)
 	hvg_sleep_ns(10 * HVG_MS);
 	HVG_CHECK_EQ(hvctl_domain_info((uint16_t)id, &info), 0);
 	HVG_CHECK(info.cpu_time_ns > cpu); /* resumed */
-	HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)id), 0);
-	HVG_CHECK_EQ(state_of(id), HV_DOMCTL_STATE_DEAD);
+	destroy_and_wait(id);
 	HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)id), -HV_ENOENT);
 	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), -HV_ENOENT);
 }
@@ -148,12 +157,20 @@ HVG_TEST(reads_console_output)
 	int id = hvctl_domain_create(&req);
 	uint64_t pos = 0;
 	uint64_t dropped = 0;
+	uint64_t deadline;
 	char buf[4096];
 	int n;
 
 	HVG_REQUIRE(id > 0);
 	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), 0);
-	hvg_sleep_ns(20 * HVG_MS);
+	/* Until the last byte is there: a position not reached yet is refused. */
+	deadline = hvg_time_ns() + 3000 * HVG_MS;
+	do {
+		hvg_sleep_ns(HVG_MS);
+		pos = 100 * LINE - 1;
+	} while (hvctl_console_read((uint16_t)id, &pos, buf, 1, NULL) != 1 &&
+	         hvg_time_ns() < deadline);
+	pos = 0;
 	/* 100 lines of LINE bytes: more than the 4 KiB kept; the oldest are dropped. */
 	n = hvctl_console_read((uint16_t)id, &pos, buf, sizeof(buf), &dropped);
 	HVG_CHECK_EQ(n, 4096);
@@ -176,7 +193,7 @@ HVG_TEST(reads_console_output)
 	/* Its own console, too. */
 	pos = 0;
 	HVG_CHECK(hvctl_console_read(hvg_start_info()->domid, &pos, buf, 64, NULL) > 0);
-	HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)id), 0);
+	destroy_and_wait(id);
 	/* An ended domain's output stays readable until its slot is reused. */
 	pos = 100 * LINE - 10;
 	HVG_CHECK_EQ(hvctl_console_read((uint16_t)id, &pos, buf, 64, NULL), 10);
@@ -250,8 +267,8 @@ HVG_TEST(brokers_a_channel_between_two_domains)
 	HVG_CHECK_EQ(info.events_sent, 1);
 	HVG_CHECK_EQ(hvctl_domain_info((uint16_t)ida, &info), 0);
 	HVG_CHECK_EQ(info.events_sent, 1);
-	HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)ida), 0);
-	HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)idb), 0);
+	destroy_and_wait(ida);
+	destroy_and_wait(idb);
 }
 
 /*
@@ -376,7 +393,7 @@ static bool cycle(unsigned int i, bool stay)
 	HVG_CHECK_EQ(hvg_grant_mapped((uint32_t)ref), 1);
 	if (stay) {
 		/* Destroyed with every link in use: its channel, both grants. */
-		HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)id), 0);
+		destroy_and_wait(id);
 	} else {
 		HVG_CHECK_EQ(hvg_event_send((uint32_t)port), 0);
 		HVG_CHECK(wait_state(id, HV_DOMCTL_STATE_DEAD));

@@ -8,7 +8,8 @@
  * peers: slots rewritten after the copy, producer indices that jump ahead
  * or go backwards. A disconnected end must keep failing with -HV_EPROTO
  * without touching the area, which the tests check by revoking all access
- * to it. A random run checks both ends against a reference queue (set
+ * to it. The in-place producers (slot_next and commit) interleave with
+ * put and get. A random run checks both ends against a reference queue (set
  * HV_TEST_SEED to replay one; the default seed is fixed).
  */
 #include <stdarg.h>
@@ -117,6 +118,7 @@ static void assert_front_stays_broken(struct hv_ring_front *f, int err)
 {
 	uint8_t buf[16] = {0};
 	bool flag = true;
+	void *slot;
 
 	assert_true(hv_ring_front_broken(f));
 	assert_int_equal(hv_ring_front_free_count(f), 0);
@@ -128,6 +130,10 @@ static void assert_front_stays_broken(struct hv_ring_front *f, int err)
 	assert_int_equal(hv_ring_front_final_check(f, &flag), err);
 	assert_false(flag);
 	assert_int_equal(hv_ring_front_refresh(f), err);
+	slot = buf;
+	assert_int_equal(hv_ring_front_slot_next(f, &slot), err);
+	assert_null(slot);
+	assert_int_equal(hv_ring_front_commit(f), err);
 	hv_ring_front_disconnect(f);
 	assert_int_equal(hv_ring_front_get(f, buf, sizeof(buf)), err);
 }
@@ -136,6 +142,7 @@ static void assert_back_stays_broken(struct hv_ring_back *b, int err)
 {
 	uint8_t buf[16] = {0};
 	bool flag = true;
+	void *slot;
 
 	assert_true(hv_ring_back_broken(b));
 	assert_int_equal(hv_ring_back_unanswered_count(b), 0);
@@ -147,6 +154,10 @@ static void assert_back_stays_broken(struct hv_ring_back *b, int err)
 	assert_int_equal(hv_ring_back_final_check(b, &flag), err);
 	assert_false(flag);
 	assert_int_equal(hv_ring_back_refresh(b), err);
+	slot = buf;
+	assert_int_equal(hv_ring_back_slot_next(b, &slot), err);
+	assert_null(slot);
+	assert_int_equal(hv_ring_back_commit(b), err);
 	hv_ring_back_disconnect(b);
 	assert_int_equal(hv_ring_back_get(b, buf, sizeof(buf)), err);
 }
@@ -1211,6 +1222,133 @@ static void test_page_sized_slots(void **state)
 }
 
 /*
+ * The in-place producers: requests and responses written straight into
+ * their slots (slot_next, then commit) instead of copied in with put, from
+ * every starting index, so that the slots wrap around and the indices
+ * cross 2^32; a full ring and an answered backend refuse, and a commit
+ * without a free slot changes nothing.
+ */
+static void test_in_place(void **state)
+{
+	const size_t size = HV_RING_AREA_SIZE(32, 4);
+	uint8_t *area = area_alloc(size);
+	struct hv_ring_shared *s = shared_of(area);
+	uint8_t buf[32];
+
+	(void)state;
+	for (size_t k = 0; k < sizeof(starts) / sizeof(starts[0]); k++) {
+		struct hv_ring_front f;
+		struct hv_ring_back b;
+		uint32_t sent = 0;
+		uint32_t received = 0;
+		bool notify;
+		void *slot;
+
+		assert_int_equal(hv_ring_front_init_at(&f, area, size, 32, starts[k]), 0);
+		assert_int_equal(hv_ring_back_attach(&b, area, size, 32), 0);
+		assert_int_equal(hv_ring_back_slot_next(&b, &slot), -HV_ENOSPC);
+		assert_null(slot);
+		assert_int_equal(hv_ring_back_commit(&b), -HV_ENOSPC);
+		for (uint32_t round = 0; round < 50; round++) {
+			uint32_t batch = 1 + round % 4;
+
+			for (uint32_t i = 0; i < batch; i++) {
+				assert_int_equal(hv_ring_front_slot_next(&f, &slot), 0);
+				assert_ptr_equal(slot, hv_ring_slot(s, 32, 4, starts[k] + sent));
+				fill_msg(slot, 32, sent, false);
+				assert_int_equal(hv_ring_front_commit(&f), 0);
+				sent++;
+			}
+			if (batch == 4) {
+				assert_int_equal(hv_ring_front_slot_next(&f, &slot), -HV_ENOSPC);
+				assert_null(slot);
+				assert_int_equal(hv_ring_front_commit(&f), -HV_ENOSPC);
+				assert_int_equal(hv_ring_front_free_count(&f), 0);
+			}
+			/* Nothing is published before the push. */
+			assert_int_equal(hv_ring_back_get(&b, buf, 32), -HV_EAGAIN);
+			assert_int_equal(hv_ring_front_push(&f, &notify), 0);
+			for (uint32_t i = 0; i < batch; i++) {
+				uint32_t seq = sent - batch + i;
+
+				assert_int_equal(hv_ring_back_get(&b, buf, 32), 0);
+				assert_true(msg_ok(buf, 32, seq, false));
+				/* The response goes into the slot its request came in. */
+				assert_int_equal(hv_ring_back_slot_next(&b, &slot), 0);
+				assert_ptr_equal(slot, hv_ring_slot(s, 32, 4, starts[k] + seq));
+				fill_msg(slot, 32, seq, true);
+				assert_int_equal(hv_ring_back_commit(&b), 0);
+				assert_int_equal(hv_ring_back_commit(&b), -HV_ENOSPC);
+			}
+			assert_int_equal(hv_ring_front_get(&f, buf, 32), -HV_EAGAIN);
+			assert_int_equal(hv_ring_back_push(&b, &notify), 0);
+			while (hv_ring_front_get(&f, buf, 32) == 0) {
+				assert_true(msg_ok(buf, 32, received, true));
+				received++;
+			}
+			assert_int_equal(received, sent);
+		}
+		assert_int_equal(s->req_prod, (uint32_t)(starts[k] + sent));
+		assert_int_equal(s->rsp_prod, (uint32_t)(starts[k] + sent));
+		assert_false(hv_ring_front_broken(&f));
+		assert_false(hv_ring_back_broken(&b));
+	}
+	free(area);
+}
+
+/*
+ * A frontend that writes its requests in place and a backend that answers
+ * in place share the ring with put and get as usual: mixing the two
+ * producer styles keeps the order.
+ */
+static void test_in_place_mixed_with_put(void **state)
+{
+	const size_t size = HV_RING_AREA_SIZE(16, 8);
+	uint8_t *area = area_alloc(size);
+	uint8_t buf[16];
+	struct hv_ring_front f;
+	struct hv_ring_back b;
+	bool notify;
+	void *slot;
+
+	(void)state;
+	assert_int_equal(hv_ring_front_init(&f, area, size, 16), 0);
+	assert_int_equal(hv_ring_back_attach(&b, area, size, 16), 0);
+	for (uint32_t i = 0; i < 8; i++) {
+		if (i % 2 == 0) {
+			assert_int_equal(hv_ring_front_slot_next(&f, &slot), 0);
+			fill_msg(slot, 16, i, false);
+			assert_int_equal(hv_ring_front_commit(&f), 0);
+		} else {
+			fill_msg(buf, 16, i, false);
+			assert_int_equal(hv_ring_front_put(&f, buf, 16), 0);
+		}
+	}
+	assert_int_equal(hv_ring_front_push(&f, &notify), 0);
+	assert_true(notify);
+	for (uint32_t i = 0; i < 8; i++) {
+		assert_int_equal(hv_ring_back_get(&b, buf, 16), 0);
+		assert_true(msg_ok(buf, 16, i, false));
+		if (i % 2 == 1) {
+			assert_int_equal(hv_ring_back_slot_next(&b, &slot), 0);
+			fill_msg(slot, 16, i, true);
+			assert_int_equal(hv_ring_back_commit(&b), 0);
+		} else {
+			fill_msg(buf, 16, i, true);
+			assert_int_equal(hv_ring_back_put(&b, buf, 16), 0);
+		}
+	}
+	assert_int_equal(hv_ring_back_push(&b, &notify), 0);
+	assert_true(notify);
+	for (uint32_t i = 0; i < 8; i++) {
+		assert_int_equal(hv_ring_front_get(&f, buf, 16), 0);
+		assert_true(msg_ok(buf, 16, i, true));
+	}
+	assert_int_equal(hv_ring_front_free_count(&f), 8);
+	free(area);
+}
+
+/*
  * Two threads, each with a semaphore standing in for its event channel: a
  * side that found nothing to do runs its final check and then sleeps until
  * notified. A lost wake-up leaves both asleep, which the timeout turns into
@@ -1414,6 +1552,8 @@ int main(void)
 	        cmocka_unit_test(test_random_against_reference),
 	        cmocka_unit_test(test_random_hostile_frontend),
 	        cmocka_unit_test(test_page_sized_slots),
+	        cmocka_unit_test(test_in_place),
+	        cmocka_unit_test(test_in_place_mixed_with_put),
 	        cmocka_unit_test(test_threads_no_lost_wakeup),
 	};
 

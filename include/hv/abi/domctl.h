@@ -30,7 +30,9 @@
  * #HV_DOMCTL_IMAGE_MAX, `-HV_EFAULT` for one that cannot be read, `-HV_EINVAL` for a bad
  * field. */
 #define HV_DOMCTL_CREATE 0
-/** `(op, domid)`: destroy a domain in any state but the caller; its memory is freed. */
+/** `(op, domid)`: destroy a domain in any state but the caller: it ends at once, and its memory
+ * is scrubbed and given back in bounded steps while other domains run (DYING, then DEAD).
+ * `-HV_EALREADY` while it is DYING. */
 #define HV_DOMCTL_DESTROY 1
 /** `(op, domid)`: stop a started domain's vCPUs; `-HV_EALREADY` if it is paused. */
 #define HV_DOMCTL_PAUSE 2
@@ -94,6 +96,7 @@ enum hv_domctl_state {
 	HV_DOMCTL_STATE_PAUSED = 4,  /**< Stopped by the control domain. */
 	HV_DOMCTL_STATE_CRASHED = 5, /**< Crashed and kept for inspection. */
 	HV_DOMCTL_STATE_DEAD = 6,    /**< Ended: shut down or destroyed; its memory is free. */
+	HV_DOMCTL_STATE_DYING = 7,   /**< Ending: its memory is being scrubbed and given back. */
 };
 
 /** What #HV_DOMCTL_INFO reports. */

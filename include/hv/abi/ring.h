@@ -427,6 +427,54 @@ static inline int hv_ring_front_put(struct hv_ring_front *front, const void *req
 }
 
 /**
+ * @brief The slot the next request goes into, for a producer that writes it in place.
+ *
+ * The zero-copy alternative to hv_ring_front_put(): write the request
+ * straight into the slot, then hv_ring_front_commit() it. Nothing is
+ * published until hv_ring_front_push(). The slot is shared memory that the
+ * backend can also write: store into it, but never read back from it a
+ * value that matters.
+ * @param front The frontend.
+ * @param[out] slot The slot (hv_ring_front::slot_size bytes); NULL on an error.
+ * @return 0; `-HV_ENOSPC` if every slot is in flight, or the error that
+ *         disconnected the frontend.
+ */
+static inline int hv_ring_front_slot_next(struct hv_ring_front *front, void **slot)
+{
+	*slot = NULL;
+	if (front->broken != 0) {
+		return front->broken;
+	}
+	if (front->req_prod_pvt - front->rsp_cons == front->slot_count) {
+		return -HV_ENOSPC;
+	}
+	*slot = hv_ring_slot(front->shared, front->slot_size, front->slot_count,
+	                     front->req_prod_pvt);
+	return 0;
+}
+
+/**
+ * @brief Counts the request written in place at hv_ring_front_slot_next(), without publishing it.
+ *
+ * The same as hv_ring_front_put() of 0 bytes: the slot keeps what the
+ * producer wrote into it.
+ * @param front The frontend.
+ * @return 0; `-HV_ENOSPC` if every slot is in flight, or the error that
+ *         disconnected the frontend.
+ */
+static inline int hv_ring_front_commit(struct hv_ring_front *front)
+{
+	if (front->broken != 0) {
+		return front->broken;
+	}
+	if (front->req_prod_pvt - front->rsp_cons == front->slot_count) {
+		return -HV_ENOSPC;
+	}
+	front->req_prod_pvt++;
+	return 0;
+}
+
+/**
  * @brief Publishes the requests put since the last push, and says whether to notify.
  *
  * Stores `req_prod` with release ordering (the slots are written before the
@@ -680,6 +728,52 @@ static inline int hv_ring_back_put(struct hv_ring_back *back, const void *rsp, s
 		__builtin_memcpy(hv_ring_slot(back->shared, back->slot_size, back->slot_count,
 		                              back->rsp_prod_pvt),
 		                 rsp, size);
+	}
+	back->rsp_prod_pvt++;
+	return 0;
+}
+
+/**
+ * @brief The slot the next response goes into, for a producer that writes it in place.
+ *
+ * The zero-copy alternative to hv_ring_back_put(): the slot of the oldest
+ * unanswered request, which the backend has already copied out. Write the
+ * response into it, then hv_ring_back_commit() it. The slot is shared
+ * memory that the frontend can also write: store into it, but never read
+ * back from it a value that matters.
+ * @param back The backend.
+ * @param[out] slot The slot (hv_ring_back::slot_size bytes); NULL on an error.
+ * @return 0; `-HV_ENOSPC` if every request copied out is already answered,
+ *         or the error that disconnected the backend.
+ */
+static inline int hv_ring_back_slot_next(struct hv_ring_back *back, void **slot)
+{
+	*slot = NULL;
+	if (back->broken != 0) {
+		return back->broken;
+	}
+	if (back->rsp_prod_pvt == back->req_cons) {
+		return -HV_ENOSPC;
+	}
+	*slot = hv_ring_slot(back->shared, back->slot_size, back->slot_count, back->rsp_prod_pvt);
+	return 0;
+}
+
+/**
+ * @brief Counts the response written in place at hv_ring_back_slot_next(), without publishing it.
+ *
+ * The same as hv_ring_back_put() of 0 bytes.
+ * @param back The backend.
+ * @return 0; `-HV_ENOSPC` if every request copied out is already answered,
+ *         or the error that disconnected the backend.
+ */
+static inline int hv_ring_back_commit(struct hv_ring_back *back)
+{
+	if (back->broken != 0) {
+		return back->broken;
+	}
+	if (back->rsp_prod_pvt == back->req_cons) {
+		return -HV_ENOSPC;
 	}
 	back->rsp_prod_pvt++;
 	return 0;

@@ -102,6 +102,15 @@ struct hv_grant_map {
 	uint16_t pad;
 };
 
+/* Where the reclaim of a destroyed domain's memory stands (domain/reclaim.c). */
+struct hv_domain_reclaim {
+	hv_pfn_t cursor; /* the next frame-table entry to look at */
+	hv_pfn_t block;  /* the block being scrubbed, freed once passed */
+	unsigned int block_order;
+	bool block_pending;
+	bool active; /* DYING with memory left to give back */
+};
+
 /* A domain's grant state, as granter and as mapper (grant/grant.c). */
 struct hv_grant_state {
 	/* Its grant table: the frames it registered, in order. */
@@ -207,6 +216,7 @@ struct hv_domain {
 	uint32_t ports_used;
 
 	struct hv_grant_state grants;
+	struct hv_domain_reclaim reclaim;
 
 	/* Entry points the guest registered. */
 	struct hv_trap_handler traps[HV_TRAP_VECTORS];
@@ -290,6 +300,19 @@ int hv_domain_destroy(struct hv_domain *d);
 int hv_domain_reset(struct hv_domain *d);
 int hv_domain_pause(struct hv_domain *d);
 int hv_domain_unpause(struct hv_domain *d);
+
+/*
+ * One bounded step of giving a DYING domain's memory back (reclaim.c);
+ * true when it is all back.
+ */
+bool hv_domain_reclaim_step(struct hv_domain *d);
+
+/*
+ * Makes one step of reclaim for some DYING domain, finishing its end when
+ * it is done (DEAD, the control domain told). Returns false if no domain
+ * has memory left to reclaim. The run loop calls it once per turn.
+ */
+bool hv_domain_reclaim_some(void);
 
 /* Stops a domain for ever at the end of the run (blocked with nothing to wake it). */
 void hv_domain_strand(struct hv_domain *d);

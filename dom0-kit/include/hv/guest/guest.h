@@ -26,6 +26,7 @@
 #include <hv/guest/grant.h>
 #include <hv/guest/hypercall.h>
 #include <hv/guest/mem.h>
+#include <hv/guest/ring.h>
 #include <hv/guest/time.h>
 #include <hv/guest/trap.h>
 
