@@ -382,6 +382,26 @@ static int map_free_memory(struct builder *b)
 }
 
 /*
+ * The dead page: a zeroed frame of the domain's own, mapped nowhere by the
+ * builder. When a domain whose grant this one maps ends, the hypervisor
+ * puts this page where the grant was (grant.c), so that a backend still
+ * using a ring of a dead frontend reads zeros and writes into its own
+ * memory instead of faulting. Typed HV_FRAME_SHARED: no grant may name it.
+ */
+static int take_dead_page(struct builder *b)
+{
+	hv_pfn_t pfn;
+	int rc = take_front(b, &pfn);
+
+	if (rc == 0) {
+		zero_frame(pfn);
+		set_type(b, pfn, HV_FRAME_SHARED);
+		b->d->layout.dead_pfn = pfn;
+	}
+	return rc;
+}
+
+/*
  * Makes the map area's page table (and any above it) exist: maps a page
  * there and unmaps it again. The tables are shown in the page-table window
  * like the others.
@@ -510,7 +530,8 @@ static int plan(struct builder *b, uint64_t *image_pages)
 	l->pt_base = l->frame_list + list_pages * PAGE;
 	l->map_base = (l->pt_base + n * PAGE + SIZE_2M - 1) & ~(SIZE_2M - 1);
 	l->mem_start = l->map_base + HV_GRANT_MAP_SLOTS * PAGE;
-	l->fixed_frames = 2 + HV_DOMAIN_STACK_SIZE / PAGE + list_pages;
+	/* Start info, shared info, the stack, the frame list and the dead page. */
+	l->fixed_frames = 3 + HV_DOMAIN_STACK_SIZE / PAGE + list_pages;
 	l->image_frames = *image_pages;
 	/* The image, the fixed pages, a root and at least one more table. */
 	needed = *image_pages + l->fixed_frames + 2;
@@ -603,6 +624,9 @@ static int build(struct builder *b)
 
 		rc = map_new(b, va, 0, HV_FRAME_NONE, &pfn);
 		list = list == PFN_NONE ? pfn : list;
+	}
+	if (rc == 0) {
+		rc = take_dead_page(b);
 	}
 	if (rc == 0) {
 		rc = prepare_map_area(b, start_info);

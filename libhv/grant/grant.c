@@ -19,7 +19,10 @@
  *
  * Map areas: the builder leaves HV_GRANT_MAP_SLOTS pages at
  * layout.map_base unmapped, with their page table present, so a map needs
- * no allocation: the port's allocator callback here refuses.
+ * no allocation: the port's allocator callback here refuses. When a
+ * granter ends, each mapping of its grants is replaced by the mapper's own
+ * dead page (revoke_mapping()): the mapper never faults for another
+ * domain's end, and the granter's frames are free at once.
  */
 #include <hv/abi/errno.h>
 #include <hv/abi/grant.h>
@@ -217,15 +220,40 @@ int64_t hv_grant_map(struct hv_vcpu *v, uint64_t granter, uint64_t ref, uint64_t
 	return slot;
 }
 
-/* Undoes mapping m of domain d (MAPPED): page, frame reference, count. */
+static uint64_t slot_va(const struct hv_domain *d, const struct hv_grant_map *m)
+{
+	return d->layout.map_base + (uint64_t)(m - d->grants.maps) * PAGE;
+}
+
+/*
+ * Takes the page of slot m of domain d out of its address space and drops
+ * its frame reference: the granter's frame (MAPPED, and the grant's count
+ * too) or d's dead page (REVOKED).
+ */
 static void undo_mapping(struct hv_domain *d, struct hv_grant_map *m)
 {
-	struct hv_domain *g = hv_domain_get(m->granter);
-	uint32_t slot = (uint32_t)(m - d->grants.maps);
-
-	(void)hv_port_as_unmap(d->layout.root, d->layout.map_base + (uint64_t)slot * PAGE, NULL);
+	(void)hv_port_as_unmap(d->layout.root, slot_va(d, m), NULL);
 	frame(m->pfn)->ref_count--;
-	g->grants.map_count[m->ref]--;
+	if (m->state == HV_GRANT_MAP_MAPPED) {
+		hv_domain_get(m->granter)->grants.map_count[m->ref]--;
+	}
+}
+
+/*
+ * The granter of slot m of domain d ends: its frame goes, and d's dead
+ * page takes its place, writable, so that d, which may still read and
+ * write there (a ring of a dead peer), touches only its own memory. The
+ * page table exists (the slot was mapped), so the map cannot fail.
+ */
+static void revoke_mapping(struct hv_domain *d, struct hv_grant_map *m)
+{
+	undo_mapping(d, m);
+	m->state = HV_GRANT_MAP_REVOKED;
+	m->pfn = d->layout.dead_pfn;
+	m->writable = 1;
+	(void)hv_port_as_map(d->layout.root, slot_va(d, m), HV_PADDR(m->pfn), HV_PORT_MAP_WRITE,
+	                     &refuse_alloc);
+	frame(m->pfn)->ref_count++;
 }
 
 int hv_grant_unmap(struct hv_vcpu *v, uint64_t handle)
@@ -240,9 +268,7 @@ int hv_grant_unmap(struct hv_vcpu *v, uint64_t handle)
 	if (m->state == HV_GRANT_MAP_FREE) {
 		return -HV_ENOENT;
 	}
-	if (m->state == HV_GRANT_MAP_MAPPED) {
-		undo_mapping(d, m);
-	}
+	undo_mapping(d, m);
 	*m = (struct hv_grant_map){.state = HV_GRANT_MAP_FREE};
 	d->grants.maps_used--;
 	return 0;
@@ -371,10 +397,8 @@ void hv_grant_release(struct hv_domain *d)
 	for (uint32_t i = 0; i < HV_GRANT_MAP_SLOTS && d->grants.maps_used > 0; i++) {
 		struct hv_grant_map *m = &d->grants.maps[i];
 
-		if (m->state == HV_GRANT_MAP_MAPPED) {
-			undo_mapping(d, m);
-		}
 		if (m->state != HV_GRANT_MAP_FREE) {
+			undo_mapping(d, m);
 			*m = (struct hv_grant_map){.state = HV_GRANT_MAP_FREE};
 			d->grants.maps_used--;
 		}
@@ -389,8 +413,7 @@ void hv_grant_release(struct hv_domain *d)
 			struct hv_grant_map *m = &o->grants.maps[i];
 
 			if (m->state == HV_GRANT_MAP_MAPPED && m->granter == d->id) {
-				undo_mapping(o, m);
-				m->state = HV_GRANT_MAP_REVOKED;
+				revoke_mapping(o, m);
 			}
 		}
 	}

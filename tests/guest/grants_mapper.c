@@ -4,7 +4,8 @@
  * grants as allowed and is refused the rest (read-only mapped writable,
  * another domain's, frames not the granter's, page tables, the table
  * itself, bad references and domains, double unmaps, a full map area);
- * copies through grants; and loses the victim's page when the victim dies.
+ * copies through grants; and loses the victim's page when the victim dies
+ * (its own dead page stands in until it unmaps).
  */
 #include "grants.h"
 
@@ -157,8 +158,12 @@ HVG_TEST(loses_the_victims_page_when_it_dies)
 		hvg_sleep_ns(HVG_MS);
 	}
 	HVG_CHECK_EQ(rc, -HV_ENOENT);
-	HVG_CHECK(tg_read_faults(v));
+	/* Its own dead page stands in: no fault, zeros, writable, until the unmap. */
+	HVG_CHECK(!tg_read_faults(v));
+	HVG_CHECK_EQ(v[0], 0);
+	HVG_CHECK(!tg_write_faults(v));
 	HVG_CHECK_EQ(hvg_grant_unmap((uint32_t)h), 0);
+	HVG_CHECK(tg_read_faults(v));
 	HVG_CHECK_EQ(hvg_grant_unmap((uint32_t)h), -HV_ENOENT);
 }
 

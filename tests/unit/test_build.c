@@ -115,7 +115,10 @@ static void test_mappings_and_accounting(void **state)
 	assert_int_equal(acc->used_frames, 1024);
 	assert_int_equal(acc->reserved_frames, 1024);
 	assert_int_equal(l->frame_count, 1024);
-	assert_int_equal(s.mapped + l->spare_frames, 1024);
+	/* All mapped but the spare frames and the dead page (fixed, mapped by no one yet). */
+	assert_int_equal(s.mapped + l->spare_frames + 1, 1024);
+	assert_int_equal(df.mem.frames[l->dead_pfn].type, HV_FRAME_SHARED);
+	assert_int_equal(df.mem.frames[l->dead_pfn].ref_count, 0);
 	assert_int_equal(l->image_frames + l->fixed_frames + l->pt_frames + l->mem_size / PAGE +
 	                         l->spare_frames,
 	                 1024);
@@ -381,7 +384,7 @@ static void test_sizes_around_a_table_boundary(void **state)
 		d = df_create("g", frames * PAGE, HV_CRASH_DESTROY, 0);
 		l = &d->layout;
 		fake_as_for_each(l->root, count_mapping, &mapped);
-		assert_int_equal(mapped + l->spare_frames, frames);
+		assert_int_equal(mapped + l->spare_frames + 1, frames); /* +1: the dead page */
 		assert_int_equal(l->image_frames + l->fixed_frames + l->pt_frames +
 		                         l->mem_size / PAGE + l->spare_frames,
 		                 frames);

@@ -447,9 +447,12 @@ static int64_t m_map(unsigned int id, uint64_t granter, uint64_t ref, uint64_t f
 	return slot;
 }
 
+/* The page of a slot leaves: the granter's frame (MAPPED) or the mapper's dead page (REVOKED). */
 static void m_undo(struct mslot *s)
 {
-	m[s->granter].map_count[s->ref]--;
+	if (s->state == HV_GRANT_MAP_MAPPED) {
+		m[s->granter].map_count[s->ref]--;
+	}
 	mapped_of[s->pfn]--;
 }
 
@@ -464,9 +467,7 @@ static int m_unmap(unsigned int id, uint64_t handle)
 	if (s->state == HV_GRANT_MAP_FREE) {
 		return -HV_ENOENT;
 	}
-	if (s->state == HV_GRANT_MAP_MAPPED) {
-		m_undo(s);
-	}
+	m_undo(s);
 	*s = (struct mslot){.state = HV_GRANT_MAP_FREE};
 	m[id].maps_used--;
 	return 0;
@@ -540,7 +541,7 @@ static int m_set_table(unsigned int id, uint64_t va, uint64_t pages)
 static void m_release(unsigned int id)
 {
 	for (uint32_t i = 0; i < SLOTS; i++) {
-		if (m[id].maps[i].state == HV_GRANT_MAP_MAPPED) {
+		if (m[id].maps[i].state != HV_GRANT_MAP_FREE) {
 			m_undo(&m[id].maps[i]);
 		}
 	}
@@ -549,10 +550,12 @@ static void m_release(unsigned int id)
 			struct mslot *s = &m[o].maps[i];
 
 			if (s->state == HV_GRANT_MAP_MAPPED && s->granter == id) {
+				/* The mapper's own dead page stands in, writable. */
 				m_undo(s);
 				s->state = HV_GRANT_MAP_REVOKED;
-				s->writable = 0;
-				s->pfn = 0;
+				s->writable = 1;
+				s->pfn = dom[o]->layout.dead_pfn;
+				mapped_of[s->pfn]++;
 			}
 		}
 	}
@@ -678,7 +681,7 @@ static void check_domain(unsigned int id)
 	for (uint32_t i = 0; i < SLOTS; i++) {
 		const struct hv_grant_map *c = &gs->maps[i];
 		const struct mslot *s = &md->maps[i];
-		bool is_mapped = s->state == HV_GRANT_MAP_MAPPED;
+		bool is_mapped = s->state != HV_GRANT_MAP_FREE;
 		uint64_t pa = 0;
 		uint32_t flags = 0;
 		bool mapped;
@@ -1618,6 +1621,7 @@ static void test_granter_ends_while_mapped(void **state)
 		unsigned int o = g == 1 ? 0 : 1; /* grants u something that stays */
 		unsigned int u = 3;
 		uint32_t before;
+		uint64_t pa = 0;
 		hv_pfn_t pfn;
 		int64_t h;
 		int64_t other;
@@ -1640,8 +1644,10 @@ static void test_granter_ends_while_mapped(void **state)
 		do_end(g, kinds[k]);
 		check_all();
 		assert_int_equal(dom[u]->grants.maps[h].state, HV_GRANT_MAP_REVOKED);
-		assert_false(
-		        fake_as_lookup(dom[u]->layout.root, slot_va(u, (uint64_t)h), NULL, NULL));
+		/* The mapper's own dead page stands in, writable: it never faults for this. */
+		assert_true(
+		        fake_as_lookup(dom[u]->layout.root, slot_va(u, (uint64_t)h), &pa, NULL));
+		assert_int_equal(pa, HV_PADDR(dom[u]->layout.dead_pfn));
 		assert_int_equal(hv_grant_mappings_in_use(), before - 1);
 		if (m[g].life != LIFE_DEAD) {
 			assert_int_equal(frame(pfn)->ref_count, exp_frame[pfn].ref_count);

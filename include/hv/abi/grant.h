@@ -22,8 +22,9 @@
  * frame stays the granter's while mapped. Rewriting an entry directly
  * changes nothing for mappings already made. When a domain ends, every
  * mapping it holds is undone, and every mapping of its grants by others is
- * undone too (their map-area page becomes unmapped; a later unmap of it
- * succeeds).
+ * undone too: the mapper's own zeroed "dead page" takes the place of the
+ * granter's frame, writable, until the mapper unmaps it (the unmap then
+ * succeeds once), so that a mapper never faults for another domain's end.
  * @{
  */
 #ifndef HV_ABI_GRANT_H

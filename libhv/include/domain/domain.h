@@ -182,6 +182,7 @@ struct hv_domain_layout {
 	uint64_t pt_base;
 	uint64_t pt_frames;
 	uint64_t map_base; /* the grant map area, HV_GRANT_MAP_SLOTS pages, unmapped */
+	hv_pfn_t dead_pfn; /* stands in for a grant whose granter ended (build.c) */
 	uint64_t mem_start;
 	uint64_t mem_size;
 	uint64_t mem_frame_index; /* frame-list index of the frame at mem_start */

@@ -19,17 +19,19 @@ struct hv_domain;
 struct hv_vcpu;
 
 /* hv_grant_map::state */
-#define HV_GRANT_MAP_FREE    0
-#define HV_GRANT_MAP_MAPPED  1
-#define HV_GRANT_MAP_REVOKED 2 /* the granter ended: unmapped, waiting for the mapper's unmap */
+#define HV_GRANT_MAP_FREE   0
+#define HV_GRANT_MAP_MAPPED 1
+/* The granter ended: the slot maps the mapper's own dead page until its unmap. */
+#define HV_GRANT_MAP_REVOKED 2
 
 /* Forgets d's grant state: a domain's when it is (re)built. */
 void hv_grant_init(struct hv_domain *d);
 
 /*
  * d ends (or is rebuilt): undoes every mapping it holds, and every mapping
- * of its grants by other domains (those become REVOKED), and drops its
- * table. Its address space must still be intact.
+ * of its grants by other domains (those become REVOKED: the mapper's dead
+ * page stands in), and drops its table. Its address space must still be
+ * intact.
  */
 void hv_grant_release(struct hv_domain *d);
 
