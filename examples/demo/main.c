@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The demo appliance's firmware: the whole appliance is described here as C
- * data, and hv_main() does the rest. Domain 0 and "guest" are described in
- * C; HV_CONFIG_F_MODULE_DOMAINS lets the boot module "logger" describe itself
- * on its command line ("logger name=logger mem=4M crash=restart").
+ * data, and hv_main() does the rest. Only domain 0 is described: it creates
+ * the other domains at run time from the boot modules marked "image"
+ * (HV_CONFIG_F_MODULE_DOMAINS lets boot modules describe themselves on
+ * their command lines; "image" says a module is an image, not a domain).
  */
 #include <hv/hv.h>
 
@@ -15,13 +16,6 @@ static const struct hv_domain_config domains[] = {
                 .vcpu_count = 1,
                 .flags = HV_DOMAIN_F_CONTROL,
                 .on_crash = HV_CRASH_KEEP,
-        },
-        {
-                .name = "guest",
-                .image = "guest",
-                .mem_size = 32u << 20,
-                .vcpu_count = 1,
-                .on_crash = HV_CRASH_RESTART,
         },
 };
 
