@@ -53,3 +53,6 @@ install(CODE "
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR \"installing hvsim from ${PROJECT_BINARY_DIR}/hvsim-host failed\")
   endif()")
+
+# hv-mkimage: assembles an appliance's ISO from a short description.
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/dom0-kit/tools/hv-mkimage DESTINATION ${CMAKE_INSTALL_BINDIR})
