@@ -151,6 +151,48 @@ HVG_TEST(runs_a_life_cycle)
 	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), -HV_ENOENT);
 }
 
+/* Destroy works in every state: created, running or blocked, paused, crashed and kept, dying. */
+HVG_TEST(destroys_in_every_state)
+{
+	struct hvctl_create idle = child("victim", "mode=idle");
+	struct hvctl_create crash = child("victim", "mode=crash");
+	struct hv_domctl_counters before;
+	struct hv_domctl_counters after;
+	int id;
+
+	HVG_REQUIRE(hvctl_counters(&before) == 0);
+	/* Created, never started ("mid-creation" from the outside). */
+	id = hvctl_domain_create(&idle);
+	HVG_REQUIRE(id > 0);
+	HVG_CHECK_EQ(state_of(id), HV_DOMCTL_STATE_CREATED);
+	destroy_and_wait(id);
+	/* Running or blocked. */
+	id = hvctl_domain_create(&idle);
+	HVG_REQUIRE(id > 0);
+	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), 0);
+	hvg_sleep_ns(3 * HVG_MS);
+	destroy_and_wait(id);
+	/* Paused. */
+	id = hvctl_domain_create(&idle);
+	HVG_REQUIRE(id > 0);
+	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), 0);
+	HVG_CHECK_EQ(hvctl_domain_pause((uint16_t)id), 0);
+	destroy_and_wait(id);
+	/* Crashed and kept. */
+	crash.on_crash = HV_DOMCTL_CRASH_KEEP;
+	id = hvctl_domain_create(&crash);
+	HVG_REQUIRE(id > 0);
+	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), 0);
+	HVG_CHECK(wait_state(id, HV_DOMCTL_STATE_CRASHED));
+	destroy_and_wait(id);
+	/* Dead: a second destroy is refused. */
+	HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)id), -HV_ENOENT);
+	HVG_REQUIRE(hvctl_counters(&after) == 0);
+	HVG_CHECK_EQ(after.free_frames, before.free_frames);
+	HVG_CHECK_EQ(after.frame_refs, before.frame_refs);
+	HVG_CHECK_EQ(after.domains, before.domains);
+}
+
 HVG_TEST(reads_console_output)
 {
 	struct hvctl_create req = child("talker", "mode=talk");

@@ -127,10 +127,23 @@ int main(const struct hv_start_info *si)
 	if (hvg_grant_access(0, mine, true) != 0) {
 		checks = 0;
 	}
-	/* Not the control domain: refused before the pointer is looked at. */
-	if (hvg_hypercall2(HV_HC_DOMCTL, HV_DOMCTL_COUNTERS, (uint64_t)(uintptr_t)&c) !=
-	            -HV_EPERM ||
-	    hvg_hypercall2(HV_HC_DOMCTL, HV_DOMCTL_DESTROY, 0) != -HV_EPERM) {
+	/*
+	 * Not the control domain: every control operation is refused before
+	 * an argument is looked at, with good arguments and with bad ones.
+	 */
+	for (uint64_t op = 0; op <= HV_DOMCTL_EVTCHN_CONNECT + 1; op++) {
+		if (hvg_hypercall6(HV_HC_DOMCTL, op, 0, (uint64_t)(uintptr_t)&c, 0, 0, 0) !=
+		            -HV_EPERM ||
+		    hvg_hypercall6(HV_HC_DOMCTL, op, UINT64_MAX, 8, 8, 8, 8) != -HV_EPERM) {
+			checks = 0;
+		}
+	}
+	for (uint64_t op = 0; op <= HV_SCHED_OP_DOMAIN_POOL; op++) {
+		if (hvg_hypercall6(HV_HC_SCHED_OP, op, 0, 8, 8, 8, 8) != -HV_EPERM) {
+			checks = 0;
+		}
+	}
+	if (hvg_console_read((char *)8, 1) != -HV_EPERM) {
 		checks = 0;
 	}
 	shared[1] = checks;
