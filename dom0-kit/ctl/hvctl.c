@@ -36,6 +36,7 @@ int hvctl_domain_create(const struct hvctl_create *args)
 	req.vcpus = args->vcpus != 0 ? args->vcpus : 1;
 	req.on_crash = args->on_crash;
 	req.pool = args->pool;
+	req.flags = args->flags;
 	req.image_va = (uint64_t)(uintptr_t)args->image_data;
 	req.image_size = args->image_data != NULL ? args->image_size : 0;
 	return (int)hvg_hypercall2(HV_HC_DOMCTL, HV_DOMCTL_CREATE, (uint64_t)(uintptr_t)&req);

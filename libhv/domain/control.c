@@ -81,7 +81,7 @@ static int describe(struct hv_domain_desc *desc, const struct hv_domctl_create *
 	if (desc->name[0] == '\0') {
 		hv_strlcpy(desc->name, desc->image, sizeof(desc->name));
 	}
-	if (req->flags != 0 || req->on_crash > HV_DOMCTL_CRASH_KEEP) {
+	if ((req->flags & ~HV_DOMCTL_F_CONTROL) != 0 || req->on_crash > HV_DOMCTL_CRASH_KEEP) {
 		hv_notice("domctl: create '%s': unknown flags %#x or crash policy %u", desc->name,
 		          req->flags, req->on_crash);
 		return -HV_EINVAL;
@@ -92,6 +92,7 @@ static int describe(struct hv_domain_desc *desc, const struct hv_domctl_create *
 	        .mem_size = req->mem_size,
 	        .vcpu_count = req->vcpus,
 	        .on_crash = (enum hv_crash_policy)req->on_crash,
+	        .flags = (req->flags & HV_DOMCTL_F_CONTROL) ? HV_DOMAIN_F_CONTROL : 0,
 	        .cmdline = desc->cmdline,
 	};
 	return hv_domain_config_check(&desc->cfg, "domctl: create") == 0 ? 0 : -HV_EINVAL;

@@ -92,6 +92,9 @@ HVG_TEST(refuses_bad_requests)
 	req.on_crash = 7;
 	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_EINVAL);
 	req = child("bad", NULL);
+	req.flags = 2;
+	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_EINVAL);
+	req = child("bad", NULL);
 	req.pool = 5;
 	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_ENOENT);
 	req.pool = 99;
@@ -124,6 +127,7 @@ HVG_TEST(runs_a_life_cycle)
 	HVG_CHECK(info.name[0] == 'l' && info.name[1] == 'i' && info.name[4] == '\0');
 	HVG_CHECK_EQ(info.frames, info.frames_reserved);
 	HVG_CHECK_EQ(info.frames_reserved, 512);
+	HVG_CHECK_EQ(info.flags, 0);
 	HVG_CHECK_EQ(hvctl_domain_create(&req), -HV_EEXIST);
 	HVG_CHECK_EQ(hvctl_domain_pause((uint16_t)id), -HV_EALREADY);
 	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), 0);
@@ -149,6 +153,21 @@ HVG_TEST(runs_a_life_cycle)
 	destroy_and_wait(id);
 	HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)id), -HV_ENOENT);
 	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), -HV_ENOENT);
+}
+
+/* A domain created with the control privilege has it (and can be destroyed like any). */
+HVG_TEST(creates_a_privileged_domain)
+{
+	struct hvctl_create req = child("manager", "mode=idle");
+	struct hv_domctl_info info;
+	int id;
+
+	req.flags = HV_DOMCTL_F_CONTROL;
+	id = hvctl_domain_create(&req);
+	HVG_REQUIRE(id > 0);
+	HVG_CHECK_EQ(hvctl_domain_info((uint16_t)id, &info), 0);
+	HVG_CHECK_EQ(info.flags, 1);
+	destroy_and_wait(id);
 }
 
 /* Destroy works in every state: created, running or blocked, paused, crashed and kept, dying. */

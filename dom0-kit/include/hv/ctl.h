@@ -25,10 +25,12 @@
 struct hvctl_create {
 	const char *image; /**< Boot module holding its ELF image (at most 31 characters). */
 	const char *name; /**< Its name (NULL or "": the image's), unique, at most 31 characters. */
-	uint64_t mem_size;   /**< Bytes of memory, a multiple of 4096, at least 1 MiB. */
-	uint32_t vcpus;      /**< Virtual CPUs (0: 1). */
-	uint32_t on_crash;   /**< An #hv_domctl_crash. */
-	uint32_t pool;       /**< CPU pool (0: the default one). */
+	uint64_t mem_size; /**< Bytes of memory, a multiple of 4096, at least 1 MiB. */
+	uint32_t vcpus;    /**< Virtual CPUs (0: 1). */
+	uint32_t on_crash; /**< An #hv_domctl_crash. */
+	uint32_t pool;     /**< CPU pool (0: the default one). */
+	uint32_t
+	        flags; /**< `HV_DOMCTL_F_*`: #HV_DOMCTL_F_CONTROL gives it the control privilege. */
 	const char *cmdline; /**< Command line (NULL: none), at most 127 characters. */
 	/** An ELF image in this domain's memory instead of a boot module (NULL: none); the
 	 * hypervisor copies and checks it. */

@@ -78,7 +78,7 @@ struct hv_domctl_create {
 	uint32_t vcpus;    /**< Virtual CPUs, 1 to 8. */
 	uint32_t on_crash; /**< An #hv_domctl_crash. */
 	uint32_t pool;     /**< CPU pool to join (0: the default pool). */
-	uint32_t flags;    /**< Zero (no privileges can be given yet). */
+	uint32_t flags;    /**< `HV_DOMCTL_F_*`: privileges given to the new domain. */
 	char cmdline[128]; /**< Its command line, NUL-terminated (may be empty). */
 	/** With `image_size`: where the ELF image is in the caller's memory. The hypervisor copies
 	 * it (the domain is rebuilt from that copy on a restart) and checks it as at boot. */
@@ -86,6 +86,10 @@ struct hv_domctl_create {
 	/** 0: the image is the boot module `image`; else its size, at most #HV_DOMCTL_IMAGE_MAX. */
 	uint64_t image_size;
 };
+
+/** Create flag: the new domain has the control privilege too (a second manager, a driver domain).
+ */
+#define HV_DOMCTL_F_CONTROL (1u << 0)
 
 /** Domain states (hv_domctl_info::state). */
 enum hv_domctl_state {
