@@ -9,9 +9,15 @@ include(CMakePackageConfigHelpers)
 include(ExternalProject)
 
 install(TARGETS hv_core hv_port_x86 hv_freestanding hv_warnings hv_guest hv_guest_freestanding hv_ctl
+  hv_shell
   EXPORT hvTargets ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/hv ${PROJECT_SOURCE_DIR}/dom0-kit/include/hv
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  ${PROJECT_SOURCE_DIR}/dom0-kit/shell/include/hv DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+# The ready-to-use domain 0 image, imported as hv::dom0-shell: a boot module
+# for hv_appliance_module() (docs/shell.md).
+set_target_properties(hv-dom0-shell PROPERTIES EXPORT_NAME dom0-shell)
+install(TARGETS hv-dom0-shell EXPORT hvTargets
+  RUNTIME DESTINATION ${CMAKE_INSTALL_DATADIR}/hv/dom0)
 install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/hv)
 
 set(HV_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/hv)

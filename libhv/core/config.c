@@ -328,6 +328,9 @@ int hv_module_parse_domain(const struct hv_boot_module *m, struct hv_domain_desc
 	hv_strlcpy(out->name, out->image, sizeof(out->name));
 	n = next_word(&p); /* the module name */
 	for (p += n; (n = next_word(&p)) != 0; p += n) {
+		if (n == 2 && p[0] == '-' && p[1] == '-') {
+			break; /* the rest is the domain's own (a script, arguments) */
+		}
 		if (!apply_key(out, p, n)) {
 			hv_err("module '%s': bad option '%.*s' (expected name=, mem=, vcpus=, "
 			       "crash=destroy|restart|keep, base=, weight=, control or image)",

@@ -19,7 +19,7 @@ int fake_power_off_verdict = -1;
 static unsigned char *ram;
 static char console[1 << 16];
 static size_t console_len;
-static char input[4096];
+static char input[16384];
 static size_t input_len;
 static size_t input_pos;
 static uint64_t clock_ns;

@@ -59,7 +59,7 @@ static void list_domains(void)
 	for (int i = 0; i < n && i < MAX_DOMAINS; i++) {
 		hvg_printf("  %2u  %-8s  %-8s %5llu KiB %5llu ms  %u\n", info[i].domid,
 		           info[i].name, hvctl_state_name(info[i].state),
-		           (unsigned long long)(info[i].frames * 4),
+		           (unsigned long long)info[i].frames * 4,
 		           (unsigned long long)(info[i].cpu_time_ns / HVG_MS), info[i].restarts);
 	}
 }

@@ -37,7 +37,7 @@ int hv_console_read(const struct hv_domain *d, uint64_t *pos, char *buf, size_t 
  * and emptied by the control domain's console_read. When it is full, the
  * oldest byte is dropped and counted.
  */
-#define HV_CONSOLE_INPUT_SIZE 256u
+#define HV_CONSOLE_INPUT_SIZE 4096u
 /* Bytes hv_console_input_poll() takes from the port at most per call. */
 #define HV_CONSOLE_INPUT_POLL_MAX 64u
 

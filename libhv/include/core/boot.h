@@ -70,9 +70,10 @@ const struct hv_boot_module *hv_module_find(const struct hv_boot_info *boot, con
 /*
  * Describes a domain from a module's command line
  * ("<name> [name=..] [mem=..] [vcpus=..] [crash=..] [base=..] [control]
- * [image]"); the domain's image is the module itself. With "image" the
- * module is only an image the control domain may create domains from at
- * run time (image_only), not a domain. Logs the bad key and returns
+ * [image] [-- words for the domain]"); the domain's image is the module
+ * itself. With "image" the module is only an image the control domain may
+ * create domains from at run time (image_only), not a domain. Words after
+ * "--" are not looked at: the domain reads them in its command line. Logs the bad key and returns
  * -HV_EINVAL on a malformed line.
  */
 int hv_module_parse_domain(const struct hv_boot_module *m, struct hv_domain_desc *out);
