@@ -179,6 +179,19 @@ struct hv_sched_ops {
 	 * @return 0, or -HV_EINVAL if @p domid is out of the module's range.
 	 */
 	int (*get_params)(const struct hv_sched *s, hv_domid_t domid, struct hv_sched_params *p);
+
+	/**
+	 * @brief Forget a domain's parameters and state (optional).
+	 *
+	 * Called when a domain leaves the instance for good: it ended, or it
+	 * moved to another pool. Its vCPUs have been removed already. A
+	 * domain that later comes with the same identifier (a new domain in
+	 * the same slot) must start from the module's defaults. Without this
+	 * hook, a module that keeps per-domain parameters hands them on.
+	 * @param s The instance.
+	 * @param domid The domain.
+	 */
+	void (*forget_domain)(struct hv_sched *s, hv_domid_t domid);
 };
 
 /**

@@ -305,6 +305,10 @@ static void destroy(struct hv_domain *d, enum hv_domain_end end)
 	d->state = HV_DOMAIN_DYING;
 	d->end = end;
 	stop_vcpus(d);
+	/* A new domain in this slot starts from its scheduler's defaults. */
+	if (d->pool != NULL) {
+		hv_sched_call_forget_domain(d->pool->current, d->id);
+	}
 	d->reclaim = (struct hv_domain_reclaim){.active = true};
 	reclaims_pending++;
 	if (hv_domain_reclaim_step(d)) {

@@ -381,6 +381,13 @@ static int bvt_set_params(struct hv_sched *s, hv_domid_t domid, const struct hv_
 	return 0;
 }
 
+static void bvt_forget_domain(struct hv_sched *s, hv_domid_t domid)
+{
+	if (domid < HV_CONFIG_MAX_DOMAINS) {
+		bvt_of(s)->domain[domid] = (struct bvt_domain){.weight = 0};
+	}
+}
+
 static int bvt_get_params(const struct hv_sched *s, hv_domid_t domid, struct hv_sched_params *p)
 {
 	const struct bvt_domain *d;
@@ -422,4 +429,5 @@ const struct hv_sched_ops hv_sched_bvt = {
         .dump = bvt_dump,
         .set_params = bvt_set_params,
         .get_params = bvt_get_params,
+        .forget_domain = bvt_forget_domain,
 };

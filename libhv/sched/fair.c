@@ -367,6 +367,20 @@ static int fair_set_params(struct hv_sched *s, hv_domid_t domid, const struct hv
 	return 0;
 }
 
+/* The domain's vCPUs are gone: its parameters and its period's account go too. */
+static void fair_forget_domain(struct hv_sched *s, hv_domid_t domid)
+{
+	struct fair_domain *d;
+
+	if (domid >= HV_CONFIG_MAX_DOMAINS) {
+		return;
+	}
+	d = &fair_of(s)->domain[domid];
+	d->weight = 0;
+	d->cap_percent = 0;
+	d->used_ns = 0;
+}
+
 static int fair_get_params(const struct hv_sched *s, hv_domid_t domid, struct hv_sched_params *p)
 {
 	const struct fair_domain *d;
@@ -404,4 +418,5 @@ const struct hv_sched_ops hv_sched_fair = {
         .dump = fair_dump,
         .set_params = fair_set_params,
         .get_params = fair_get_params,
+        .forget_domain = fair_forget_domain,
 };

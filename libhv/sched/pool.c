@@ -411,6 +411,7 @@ int hv_pool_move_domain(struct hv_domain *d, struct hv_pool *to)
 		return rc;
 	}
 	remove_domain(from->current, d);
+	hv_sched_call_forget_domain(from->current, d->id);
 	d->pool = to;
 	hv_sched_resched();
 	hv_info("sched: domain '%s' moved from pool '%s' to '%s'", d->name, from->name, to->name);

@@ -255,8 +255,19 @@ static void test_bvt_params(void **state)
 	}
 	assert_int_equal(hv_sched_call_get_params(&sim.s, HV_CONFIG_MAX_DOMAINS, &p), -HV_EINVAL);
 
-	/* A module without the hooks: the wrappers say so. */
+	/* A domain that leaves is forgotten: a new one in its slot gets the defaults. */
+	set_bvt(4, 900, 0, 0, 0);
+	hv_sched_call_forget_domain(&sim.s, 3);
+	hv_sched_call_forget_domain(&sim.s, HV_CONFIG_MAX_DOMAINS); /* ignored */
+	assert_int_equal(hv_sched_call_get_params(&sim.s, 3, &p), 0);
+	assert_int_equal(p.bvt.weight, HV_SCHED_WEIGHT_DEFAULT);
+	assert_int_equal(p.bvt.warp_ns, 0);
+	assert_int_equal(hv_sched_call_get_params(&sim.s, 4, &p), 0);
+	assert_int_equal(p.bvt.weight, 900);
+
+	/* A module without the hooks: the wrappers say so (and forget does nothing). */
 	sim_init(&hv_sched_rr, MS);
+	hv_sched_call_forget_domain(&sim.s, 0);
 	assert_int_equal(hv_sched_call_set_params(&sim.s, 0, &before), -HV_ENOSYS);
 	assert_int_equal(hv_sched_call_get_params(&sim.s, 0, &p), -HV_ENOSYS);
 }

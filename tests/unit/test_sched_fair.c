@@ -191,6 +191,13 @@ static void test_fair_params(void **state)
 	/* 100 % is a valid cap, and so is 0 (none). */
 	set_fair(7, 1, 100);
 	set_fair(7, HV_SCHED_WEIGHT_MAX, 0);
+	/* A domain that leaves is forgotten: a new one in its slot gets the defaults. */
+	set_fair(7, 300, 40);
+	hv_sched_call_forget_domain(&sim.s, 7);
+	hv_sched_call_forget_domain(&sim.s, HV_CONFIG_MAX_DOMAINS); /* ignored */
+	assert_int_equal(hv_sched_call_get_params(&sim.s, 7, &p), 0);
+	assert_int_equal(p.fair.weight, HV_SCHED_WEIGHT_DEFAULT);
+	assert_int_equal(p.fair.cap_percent, 0);
 }
 
 static void test_fair_limits_remove_dump(void **state)

@@ -62,6 +62,13 @@ static inline void hv_sched_call_dump(const struct hv_sched *s)
 	}
 }
 
+static inline void hv_sched_call_forget_domain(struct hv_sched *s, hv_domid_t domid)
+{
+	if (s->ops->forget_domain != NULL) {
+		s->ops->forget_domain(s, domid);
+	}
+}
+
 /* Sets a domain's parameters; -HV_ENOSYS if the module takes none. */
 static inline int hv_sched_call_set_params(struct hv_sched *s, hv_domid_t domid,
                                            const struct hv_sched_params *p)
