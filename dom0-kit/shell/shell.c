@@ -779,25 +779,44 @@ static int other_domain(const char *word, struct hv_domctl_info *d)
 	return id;
 }
 
+/*
+ * Runs one of libhvctl's operations on the domain a word names (not the
+ * shell's own). Returns the id, or a negative error already reported;
+ * the operation's result in *rc, the domain as it was before in *d.
+ */
+static int on_other_domain(const char *word, int (*op)(uint16_t), struct hv_domctl_info *d, int *rc)
+{
+	int id = other_domain(word, d);
+
+	if (id >= 0) {
+		*rc = op((uint16_t)id);
+	}
+	return id;
+}
+
+/* The error of an operation the domain's state refused. */
+static int state_error(int rc, int id, const struct hv_domctl_info *d)
+{
+	return hvsh_error(rc, "domain %d '%s' is %s", id, d->name, hvctl_state_name(d->state));
+}
+
 static int cmd_pause(int argc, char **argv)
 {
 	struct hv_domctl_info d;
-	int id = other_domain(argv[1], &d);
-	int rc;
+	int rc = 0;
+	int id = on_other_domain(argv[1], hvctl_domain_pause, &d, &rc);
 
 	(void)argc;
 	if (id < 0) {
 		return id;
 	}
-	rc = hvctl_domain_pause((uint16_t)id);
 	if (rc == -HV_EALREADY) {
 		return hvsh_error(rc, "domain %d '%s' %s", id, d.name,
 		                  d.state == HV_DOMCTL_STATE_CREATED ? "was never started"
 		                                                     : "is already paused");
 	}
 	if (rc != 0) {
-		return hvsh_error(rc, "domain %d '%s' is %s", id, d.name,
-		                  hvctl_state_name(d.state));
+		return state_error(rc, id, &d);
 	}
 	say("domain %d '%s' paused\n", id, d.name);
 	return 0;
@@ -806,21 +825,19 @@ static int cmd_pause(int argc, char **argv)
 static int cmd_unpause(int argc, char **argv)
 {
 	struct hv_domctl_info d;
-	int id = other_domain(argv[1], &d);
-	int rc;
+	int rc = 0;
+	int id = on_other_domain(argv[1], hvctl_domain_unpause, &d, &rc);
 
 	(void)argc;
 	if (id < 0) {
 		return id;
 	}
-	rc = hvctl_domain_unpause((uint16_t)id);
 	if (rc == -HV_EALREADY) {
 		return hvsh_error(rc, "domain %d '%s' is already %s", id, d.name,
 		                  hvctl_state_name(d.state));
 	}
 	if (rc != 0) {
-		return hvsh_error(rc, "domain %d '%s' is %s", id, d.name,
-		                  hvctl_state_name(d.state));
+		return state_error(rc, id, &d);
 	}
 	say("domain %d '%s' %s\n", id, d.name,
 	    d.state == HV_DOMCTL_STATE_CREATED ? "started" : "resumed");
@@ -830,18 +847,16 @@ static int cmd_unpause(int argc, char **argv)
 static int cmd_destroy(int argc, char **argv)
 {
 	struct hv_domctl_info d;
-	int id = other_domain(argv[1], &d);
-	int rc;
+	int rc = 0;
+	int id = on_other_domain(argv[1], hvctl_domain_destroy, &d, &rc);
 
 	(void)argc;
 	if (id < 0) {
 		return id;
 	}
-	rc = hvctl_domain_destroy((uint16_t)id);
 	note(id);
 	if (rc != 0) {
-		return hvsh_error(rc, "domain %d '%s' is %s", id, d.name,
-		                  hvctl_state_name(d.state));
+		return state_error(rc, id, &d);
 	}
 	say("domain %d '%s' destroyed\n", id, d.name);
 	return 0;
@@ -850,14 +865,13 @@ static int cmd_destroy(int argc, char **argv)
 static int cmd_reset(int argc, char **argv)
 {
 	struct hv_domctl_info d;
-	int id = other_domain(argv[1], &d);
-	int rc;
+	int rc = 0;
+	int id = on_other_domain(argv[1], hvctl_domain_reset, &d, &rc);
 
 	(void)argc;
 	if (id < 0) {
 		return id;
 	}
-	rc = hvctl_domain_reset((uint16_t)id);
 	if (rc == 0) {
 		/* Rebuilt and started: it may crash again at once, which is news. */
 		note_as(id, d.name, HV_DOMCTL_STATE_RUNNING, d.restarts + 1);
