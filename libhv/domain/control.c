@@ -175,6 +175,12 @@ static int find_image(struct hv_vcpu *caller, const struct hv_domctl_create *req
 
 int hv_domctl_create(struct hv_vcpu *caller, const struct hv_domctl_create *req, hv_domid_t *out)
 {
+	/*
+	 * The slot's description and reservation as they were, put back on a
+	 * refusal: the slot may hold a dead domain, which info still describes.
+	 */
+	static struct hv_domain_desc saved;
+	uint64_t reserved;
 	struct hv_domain_desc *desc;
 	struct hv_pool *pool = hv_pool_get(req->pool);
 	struct hv_domain *d;
@@ -184,6 +190,13 @@ int hv_domctl_create(struct hv_vcpu *caller, const struct hv_domctl_create *req,
 
 	if (req->pool >= HV_POOL_MAX || pool == NULL) {
 		return req->pool >= HV_POOL_MAX ? -HV_EINVAL : -HV_ENOENT;
+	}
+	/* As hv_pool_move_domain() would refuse, and before anything is done. */
+	if ((req->flags & HV_DOMCTL_F_CONTROL) != 0 && pool->cpus == 0) {
+		hv_notice("domctl: create: pool '%s' has no CPU for a domain with the control "
+		          "privilege",
+		          pool->name);
+		return -HV_EBUSY;
 	}
 	if (hv_domain_mem()->ops->assign != NULL) {
 		hv_notice("domctl: create: the memory module '%s' partitions statically",
@@ -195,15 +208,16 @@ int hv_domctl_create(struct hv_vcpu *caller, const struct hv_domctl_create *req,
 		return rc;
 	}
 	desc = hv_domain_desc_at(id);
+	saved = *desc;
+	reserved = hv_domain_mem()->accounts[id].reserved_frames;
 	rc = describe(desc, req);
-	if (rc != 0) {
-		return rc;
-	}
-	if (name_in_use(desc->name)) {
+	if (rc == 0 && name_in_use(desc->name)) {
 		hv_notice("domctl: create: name '%s' is in use", desc->name);
-		return -HV_EEXIST;
+		rc = -HV_EEXIST;
 	}
-	rc = find_image(caller, req, desc);
+	if (rc == 0) {
+		rc = find_image(caller, req, desc);
+	}
 	if (rc == 0 &&
 	    hv_elf_check(desc->module->data, desc->module->size, &desc->elf, &why) != 0) {
 		hv_notice("domctl: create '%s': image '%s': %s", desc->name, desc->image, why);
@@ -217,10 +231,13 @@ int hv_domctl_create(struct hv_vcpu *caller, const struct hv_domctl_create *req,
 	}
 	if (rc != 0) {
 		hv_domctl_forget_image(id);
+		(void)hv_mem_set_reservation(hv_domain_mem(), id, reserved); /* it holds nothing */
+		*desc = saved;
 		return rc;
 	}
 	if (pool != d->pool) {
-		rc = hv_pool_move_domain(d, pool); /* not started: nothing can fail */
+		/* Not started, and a control domain's pool has a CPU: nothing can fail. */
+		rc = hv_pool_move_domain(d, pool);
 	}
 	hv_info("domain %u '%s' created from '%s': %llu KiB, %u vCPU%s, pool '%s'", id, d->name,
 	        desc->image, (unsigned long long)(req->mem_size >> 10), req->vcpus,
@@ -327,7 +344,9 @@ int hv_domctl_set_wallclock(uint64_t sec, uint64_t nsec)
 	for (hv_domid_t id = 0; id < HV_CONFIG_MAX_DOMAINS; id++) {
 		struct hv_domain *d = hv_domain_get(id);
 
-		if (d != NULL && d->shared != NULL && !hv_domain_ended(d)) {
+		/* A DYING domain's shared-info page may be free already, or another's. */
+		if (d != NULL && d->shared != NULL && !hv_domain_ended(d) &&
+		    d->state != HV_DOMAIN_DYING) {
 			hv_time_publish_wallclock(d);
 		}
 	}

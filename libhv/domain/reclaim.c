@@ -55,11 +55,18 @@ bool hv_domain_reclaim_step(struct hv_domain *d)
 	unsigned int scrubbed = 0;
 	unsigned int scanned = 0;
 
-	while (r->cursor < mem->frame_count && scrubbed < RECLAIM_SCRUB_FRAMES &&
-	       scanned < RECLAIM_SCAN_FRAMES) {
+	while (r->cursor < mem->frame_count && scanned < RECLAIM_SCAN_FRAMES) {
 		struct hv_frame *f = &mem->frames[r->cursor];
 
 		if (f->owner == d->id) {
+			/*
+			 * Stop at the next frame to scrub, not after the last one
+			 * scrubbed: a domain of exactly RECLAIM_SCRUB_FRAMES frames
+			 * is then done in one step, as promised above.
+			 */
+			if (scrubbed == RECLAIM_SCRUB_FRAMES) {
+				break;
+			}
 			if ((f->flags & HV_FRAME_F_HEAD) != 0) {
 				r->block = r->cursor;
 				r->block_order = head_order(f);

@@ -27,8 +27,8 @@
  * `-HV_ENOENT` for no boot module of that name, `-HV_EEXIST` for a name in use, `-HV_ENOSPC`
  * when every slot is used, `-HV_ENOMEM` when its memory cannot be reserved, `-HV_ENOEXEC` for
  * an image that is not a valid ELF64 guest, `-HV_E2BIG` for an image in memory above
- * #HV_DOMCTL_IMAGE_MAX, `-HV_EFAULT` for one that cannot be read, `-HV_EINVAL` for a bad
- * field. */
+ * #HV_DOMCTL_IMAGE_MAX, `-HV_EFAULT` for one that cannot be read, `-HV_EBUSY` for a domain
+ * with #HV_DOMCTL_F_CONTROL in a pool without CPUs, `-HV_EINVAL` for a bad field. */
 #define HV_DOMCTL_CREATE 0
 /** `(op, domid)`: destroy a domain in any state but the caller: it ends at once, and its memory
  * is scrubbed and given back in bounded steps while other domains run (DYING, then DEAD).
