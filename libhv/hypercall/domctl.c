@@ -85,6 +85,9 @@ static int64_t console_read(struct hv_vcpu *v, uint64_t domid, uint64_t io_va)
 	if (rc != 0) {
 		return rc;
 	}
+	if (io.pad != 0) {
+		return -HV_EINVAL; /* reserved: must be zero, so that it can mean something later */
+	}
 	if (io.size > sizeof(buf)) {
 		return -HV_E2BIG;
 	}
@@ -106,6 +109,9 @@ static int64_t connect(struct hv_vcpu *v, uint64_t io_va)
 
 	if (rc != 0) {
 		return rc;
+	}
+	if (io.pad != 0) {
+		return -HV_EINVAL; /* reserved */
 	}
 	rc = hv_domctl_evtchn_connect(v->domain, io.dom_a, io.dom_b, &io.port_a, &io.port_b);
 	return rc != 0 ? rc : hv_guest_copy_to(v, io_va, &io, sizeof(io));

@@ -1480,6 +1480,9 @@ static void test_console_read_hypercall(void **state)
 	io.size = UINT32_MAX;
 	df_write(ctl, cva(IO_OFF), &io, sizeof(io));
 	assert_int_equal(domctl(HV_DOMCTL_CONSOLE_READ, 1, cva(IO_OFF)), -HV_E2BIG);
+	io = (struct hv_domctl_console){.pos = 0, .buf = cva(BUF_OFF), .size = 16, .pad = 1};
+	df_write(ctl, cva(IO_OFF), &io, sizeof(io));
+	assert_int_equal(domctl(HV_DOMCTL_CONSOLE_READ, 1, cva(IO_OFF)), -HV_EINVAL);
 	io = (struct hv_domctl_console){.pos = 9, .buf = cva(BUF_OFF), .size = 16};
 	df_write(ctl, cva(IO_OFF), &io, sizeof(io));
 	assert_int_equal(domctl(HV_DOMCTL_CONSOLE_READ, 1, cva(IO_OFF)), -HV_EINVAL);
@@ -1711,6 +1714,11 @@ static void test_evtchn_connect(void **state)
 	/* The other way round, through the hypercall: new ports, paired right. */
 	port = hv_evtchn_alloc_unbound(a, 0);
 	assert_int_equal(port, HV_VIRQ_COUNT + 1);
+	/* The reserved word must be zero: refused, and nothing connected. */
+	io = (struct hv_domctl_connect){.dom_a = b->id, .dom_b = a->id, .pad = 1};
+	df_write(ctl, cva(IO_OFF), &io, sizeof(io));
+	assert_int_equal(domctl(HV_DOMCTL_EVTCHN_CONNECT, cva(IO_OFF), 0), -HV_EINVAL);
+	assert_int_equal(b->ports_used, HV_VIRQ_COUNT + 1);
 	io = (struct hv_domctl_connect){.dom_a = b->id, .dom_b = a->id};
 	df_write(ctl, cva(IO_OFF), &io, sizeof(io));
 	assert_int_equal(domctl(HV_DOMCTL_EVTCHN_CONNECT, cva(IO_OFF), 0), 0);

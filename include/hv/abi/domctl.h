@@ -138,7 +138,7 @@ struct hv_domctl_console {
 	                     read. */
 	uint64_t buf;     /**< Where to write the bytes. */
 	uint32_t size;    /**< Bytes at `buf`, at most 4096. */
-	uint32_t pad;     /**< Zero. */
+	uint32_t pad;     /**< Zero (`-HV_EINVAL` otherwise). */
 	uint64_t dropped; /**< Out: bytes overwritten before they could be read (skipped). */
 };
 
@@ -148,7 +148,7 @@ struct hv_domctl_connect {
 	uint16_t dom_b;  /**< In: the other (not the caller, not `dom_a`). */
 	uint32_t port_a; /**< Out: its port in `dom_a`. */
 	uint32_t port_b; /**< Out: its port in `dom_b`. */
-	uint32_t pad;    /**< Zero. */
+	uint32_t pad;    /**< Zero (`-HV_EINVAL` otherwise). */
 };
 
 _Static_assert(sizeof(struct hv_domctl_console) == 32, "ABI: hv_domctl_console");
