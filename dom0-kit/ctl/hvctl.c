@@ -141,3 +141,14 @@ const char *hvctl_state_name(uint32_t state)
 
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
 }
+
+const char *hvctl_vcpu_state_name(uint32_t state)
+{
+	static const char *const names[] = {
+	        [HV_DOMCTL_VCPU_DOWN] = "down",       [HV_DOMCTL_VCPU_RUNNABLE] = "runnable",
+	        [HV_DOMCTL_VCPU_RUNNING] = "running", [HV_DOMCTL_VCPU_BLOCKED] = "blocked",
+	        [HV_DOMCTL_VCPU_PAUSED] = "paused",
+	};
+
+	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";
+}

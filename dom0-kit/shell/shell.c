@@ -468,6 +468,12 @@ static int cmd_info(int argc, char **argv)
 	say("  grant maps  %u\n", d.grant_maps);
 	say("  restarts    %u\n", d.restarts);
 	say("  crash       %s\n", d.crash_reason[0] ? d.crash_reason : "-");
+	for (uint32_t i = 0; i < d.vcpus && i < HV_DOMCTL_MAX_VCPUS; i++) {
+		say("  vcpu %-2u     %s, %llu.%03llu ms of virtual time\n", i,
+		    hvctl_vcpu_state_name(d.vcpu[i].state),
+		    (unsigned long long)(d.vcpu[i].run_time_ns / HVG_MS),
+		    (unsigned long long)(d.vcpu[i].run_time_ns % HVG_MS / 1000));
+	}
 	return 0;
 }
 

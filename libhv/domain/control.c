@@ -269,6 +269,25 @@ static uint32_t abi_state(const struct hv_domain *d)
 	}
 }
 
+_Static_assert(HV_DOMAIN_MAX_VCPUS <= HV_DOMCTL_MAX_VCPUS, "info describes every vCPU");
+
+static uint32_t abi_vcpu_state(enum hv_vcpu_state state)
+{
+	switch (state) {
+	case HV_VCPU_RUNNABLE:
+		return HV_DOMCTL_VCPU_RUNNABLE;
+	case HV_VCPU_RUNNING:
+		return HV_DOMCTL_VCPU_RUNNING;
+	case HV_VCPU_BLOCKED:
+		return HV_DOMCTL_VCPU_BLOCKED;
+	case HV_VCPU_PAUSED:
+		return HV_DOMCTL_VCPU_PAUSED;
+	case HV_VCPU_DOWN:
+	default:
+		return HV_DOMCTL_VCPU_DOWN;
+	}
+}
+
 int hv_domctl_info(hv_domid_t id, struct hv_domctl_info *out)
 {
 	const struct hv_domain *d = hv_domain_get(id);
@@ -295,6 +314,10 @@ int hv_domctl_info(hv_domid_t id, struct hv_domctl_info *out)
 	out->grant_maps = d->grants.maps_used;
 	if (d->end == HV_DOMAIN_END_CRASH) {
 		hv_strlcpy(out->crash_reason, d->crash_reason, sizeof(out->crash_reason));
+	}
+	for (uint32_t i = 0; i < d->vcpu_count && i < HV_DOMCTL_MAX_VCPUS; i++) {
+		out->vcpu[i].state = abi_vcpu_state(d->vcpus[i].state);
+		out->vcpu[i].run_time_ns = d->vcpus[i].run_time_ns;
 	}
 	return 0;
 }

@@ -143,6 +143,7 @@ HVG_TEST(runs_a_life_cycle)
 	HVG_CHECK_EQ(hvctl_domain_info((uint16_t)id, &info), 0);
 	cpu = info.cpu_time_ns;
 	HVG_CHECK(cpu > 0);
+	HVG_CHECK_EQ(info.vcpu[0].state, HV_DOMCTL_VCPU_PAUSED);
 	hvg_sleep_ns(10 * HVG_MS);
 	HVG_CHECK_EQ(hvctl_domain_info((uint16_t)id, &info), 0);
 	HVG_CHECK_EQ(info.cpu_time_ns, cpu); /* paused: no CPU time */
@@ -150,6 +151,12 @@ HVG_TEST(runs_a_life_cycle)
 	hvg_sleep_ns(10 * HVG_MS);
 	HVG_CHECK_EQ(hvctl_domain_info((uint16_t)id, &info), 0);
 	HVG_CHECK(info.cpu_time_ns > cpu); /* resumed */
+	/* One vCPU: its virtual time is the domain's CPU time; it runs, waits or sleeps. */
+	HVG_CHECK_EQ(info.vcpus, 1);
+	HVG_CHECK_EQ(info.vcpu[0].run_time_ns, info.cpu_time_ns);
+	HVG_CHECK(info.vcpu[0].state == HV_DOMCTL_VCPU_RUNNABLE ||
+	          info.vcpu[0].state == HV_DOMCTL_VCPU_BLOCKED);
+	HVG_CHECK_EQ(info.vcpu[1].state, HV_DOMCTL_VCPU_DOWN);
 	destroy_and_wait(id);
 	HVG_CHECK_EQ(hvctl_domain_destroy((uint16_t)id), -HV_ENOENT);
 	HVG_CHECK_EQ(hvctl_domain_unpause((uint16_t)id), -HV_ENOENT);

@@ -149,5 +149,12 @@ int hvctl_evtchn_connect(uint16_t a, uint16_t b, uint32_t *port_a, uint32_t *por
  */
 const char *hvctl_state_name(uint32_t state);
 
+/**
+ * @brief Name a vCPU state for messages.
+ * @param state An #hv_domctl_vcpu_state.
+ * @return "running", "blocked", ...; "?" for an unknown value.
+ */
+const char *hvctl_vcpu_state_name(uint32_t state);
+
 #endif /* HV_CTL_H */
 /** @} */

@@ -103,6 +103,25 @@ enum hv_domctl_state {
 	HV_DOMCTL_STATE_DYING = 7,   /**< Ending: its memory is being scrubbed and given back. */
 };
 
+/** Most vCPUs #HV_DOMCTL_INFO describes one by one (a domain has at most this many). */
+#define HV_DOMCTL_MAX_VCPUS 8
+
+/** States of a vCPU (hv_domctl_vcpu::state). */
+enum hv_domctl_vcpu_state {
+	HV_DOMCTL_VCPU_DOWN = 0,     /**< Not started, or stopped with its domain. */
+	HV_DOMCTL_VCPU_RUNNABLE = 1, /**< Waiting for a CPU. */
+	HV_DOMCTL_VCPU_RUNNING = 2,  /**< On a CPU. */
+	HV_DOMCTL_VCPU_BLOCKED = 3,  /**< Waiting for an event or a deadline. */
+	HV_DOMCTL_VCPU_PAUSED = 4,   /**< Stopped by domain 0. */
+};
+
+/** One vCPU in #HV_DOMCTL_INFO. */
+struct hv_domctl_vcpu {
+	uint32_t state;       /**< An #hv_domctl_vcpu_state. */
+	uint32_t pad;         /**< Zero. */
+	uint64_t run_time_ns; /**< Its virtual time: how long it has run. */
+};
+
 /** What #HV_DOMCTL_INFO reports. */
 struct hv_domctl_info {
 	char name[32];            /**< NUL-terminated. */
@@ -120,6 +139,8 @@ struct hv_domctl_info {
 	uint32_t ports;           /**< Event ports in use. */
 	uint32_t grant_maps;      /**< Pages of its map area in use. */
 	char crash_reason[160];   /**< Why it crashed, NUL-terminated; empty otherwise. */
+	/** Its vCPUs, the first `vcpus` of them. */
+	struct hv_domctl_vcpu vcpu[HV_DOMCTL_MAX_VCPUS];
 };
 
 /** What #HV_DOMCTL_COUNTERS reports: totals a create/destroy cycle must give back. */
@@ -156,7 +177,9 @@ _Static_assert(sizeof(struct hv_domctl_connect) == 16, "ABI: hv_domctl_connect")
 _Static_assert(sizeof(struct hv_domctl_create) == 232, "ABI: hv_domctl_create");
 _Static_assert(__builtin_offsetof(struct hv_domctl_create, mem_size) == 64, "ABI: mem_size");
 _Static_assert(__builtin_offsetof(struct hv_domctl_create, cmdline) == 88, "ABI: cmdline");
-_Static_assert(sizeof(struct hv_domctl_info) == 264, "ABI: hv_domctl_info");
+_Static_assert(sizeof(struct hv_domctl_vcpu) == 16, "ABI: hv_domctl_vcpu");
+_Static_assert(sizeof(struct hv_domctl_info) == 392, "ABI: hv_domctl_info");
+_Static_assert(__builtin_offsetof(struct hv_domctl_info, vcpu) == 264, "ABI: vcpu");
 _Static_assert(__builtin_offsetof(struct hv_domctl_info, frames) == 56, "ABI: frames");
 _Static_assert(__builtin_offsetof(struct hv_domctl_info, crash_reason) == 104, "ABI: crash_reason");
 _Static_assert(sizeof(struct hv_domctl_counters) == 32, "ABI: hv_domctl_counters");
