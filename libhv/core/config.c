@@ -36,47 +36,56 @@ static bool name_ok(const char *name)
 	return true;
 }
 
-int hv_domain_config_check(const struct hv_domain_config *d, const char *where)
+int hv_domain_config_check_at(const struct hv_domain_config *d, const char *where,
+                              enum hv_log_level level)
 {
 	int rc = 0;
 
 	if (!name_ok(d->name)) {
-		hv_err("%s.name: must be 1 to %d characters of [A-Za-z0-9_.-]", where, HV_NAME_MAX);
+		hv_log(level, "%s.name: must be 1 to %d characters of [A-Za-z0-9_.-]", where,
+		       HV_NAME_MAX);
 		rc = -HV_EINVAL;
 	}
 	if (!name_ok(d->image)) {
-		hv_err("%s.image: must name a boot module (1 to %d characters of [A-Za-z0-9_.-])",
+		hv_log(level,
+		       "%s.image: must name a boot module (1 to %d characters of [A-Za-z0-9_.-])",
 		       where, HV_NAME_MAX);
 		rc = -HV_EINVAL;
 	}
 	if (d->mem_size < HV_DOMAIN_MIN_MEM) {
-		hv_err("%s.mem_size: %llu bytes is below the minimum of %llu", where,
+		hv_log(level, "%s.mem_size: %llu bytes is below the minimum of %llu", where,
 		       (unsigned long long)d->mem_size, (unsigned long long)HV_DOMAIN_MIN_MEM);
 		rc = -HV_EINVAL;
 	} else if (d->mem_size % HV_PAGE_SIZE != 0) {
-		hv_err("%s.mem_size: %llu bytes is not a multiple of the page size", where,
+		hv_log(level, "%s.mem_size: %llu bytes is not a multiple of the page size", where,
 		       (unsigned long long)d->mem_size);
 		rc = -HV_EINVAL;
 	}
 	if (d->vcpu_count < 1 || d->vcpu_count > HV_DOMAIN_MAX_VCPUS) {
-		hv_err("%s.vcpu_count: %u is outside 1..%d", where, d->vcpu_count,
+		hv_log(level, "%s.vcpu_count: %u is outside 1..%d", where, d->vcpu_count,
 		       HV_DOMAIN_MAX_VCPUS);
 		rc = -HV_EINVAL;
 	}
 	if (d->flags & ~HV_DOMAIN_F_CONTROL) {
-		hv_err("%s.flags: unknown bits %#x", where, d->flags & ~HV_DOMAIN_F_CONTROL);
+		hv_log(level, "%s.flags: unknown bits %#x", where, d->flags & ~HV_DOMAIN_F_CONTROL);
 		rc = -HV_EINVAL;
 	}
 	if ((unsigned int)d->on_crash > HV_CRASH_KEEP) {
-		hv_err("%s.on_crash: %u is not a crash policy", where, (unsigned int)d->on_crash);
+		hv_log(level, "%s.on_crash: %u is not a crash policy", where,
+		       (unsigned int)d->on_crash);
 		rc = -HV_EINVAL;
 	}
 	if (d->mem_base % HV_PAGE_SIZE != 0) {
-		hv_err("%s.mem_base: %#llx is not page aligned", where,
+		hv_log(level, "%s.mem_base: %#llx is not page aligned", where,
 		       (unsigned long long)d->mem_base);
 		rc = -HV_EINVAL;
 	}
 	return rc;
+}
+
+int hv_domain_config_check(const struct hv_domain_config *d, const char *where)
+{
+	return hv_domain_config_check_at(d, where, HV_LOG_ERROR);
 }
 
 int hv_domain_partition_check(const struct hv_domain_config *d, const char *where,

@@ -536,7 +536,8 @@ static int plan(struct builder *b, uint64_t *image_pages)
 	/* The image, the fixed pages, a root and at least one more table. */
 	needed = *image_pages + l->fixed_frames + 2;
 	if (needed > n) {
-		hv_err("domain '%s': mem_size: %llu KiB cannot hold the image and its start-up "
+		hv_log(d->desc->refuse_level,
+		       "domain '%s': mem_size: %llu KiB cannot hold the image and its start-up "
 		       "pages (%llu KiB needed)",
 		       d->name, (unsigned long long)(n * PAGE >> 10),
 		       (unsigned long long)(needed * PAGE >> 10));
@@ -544,7 +545,8 @@ static int plan(struct builder *b, uint64_t *image_pages)
 	}
 	if (l->mem_start + n * PAGE > hv_port_guest_va_limit() ||
 	    elf->highest > hv_port_guest_va_limit()) {
-		hv_err("domain '%s': image: ends at %#llx, too high to lay out %llu KiB of memory "
+		hv_log(d->desc->refuse_level,
+		       "domain '%s': image: ends at %#llx, too high to lay out %llu KiB of memory "
 		       "below the guest limit %#llx",
 		       d->name, (unsigned long long)elf->highest,
 		       (unsigned long long)(n * PAGE >> 10),
@@ -635,7 +637,8 @@ static int build(struct builder *b)
 		rc = map_free_memory(b);
 	}
 	if (rc != 0) {
-		hv_err("domain '%s': mem_size: %llu KiB is too small for the image and its page "
+		hv_log(d->desc->refuse_level,
+		       "domain '%s': mem_size: %llu KiB is too small for the image and its page "
 		       "tables (%s)",
 		       d->name, (unsigned long long)(l->frame_count * PAGE >> 10), hv_strerror(rc));
 		return rc;
@@ -656,7 +659,7 @@ int hv_domain_build(struct hv_domain *d)
 	reset_domain(d);
 	init_builder(&b, d);
 	if (b.remaining == 0) {
-		hv_err("domain '%s': has no memory to build in", d->name);
+		hv_log(d->desc->refuse_level, "domain '%s': has no memory to build in", d->name);
 		return -HV_ENOMEM;
 	}
 	rc = build(&b);

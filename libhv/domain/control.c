@@ -95,7 +95,10 @@ static int describe(struct hv_domain_desc *desc, const struct hv_domctl_create *
 	        .flags = (req->flags & HV_DOMCTL_F_CONTROL) ? HV_DOMAIN_F_CONTROL : 0,
 	        .cmdline = desc->cmdline,
 	};
-	return hv_domain_config_check(&desc->cfg, "domctl: create") == 0 ? 0 : -HV_EINVAL;
+	desc->refuse_level = HV_LOG_NOTICE; /* the control domain's request, not a fault of ours */
+	return hv_domain_config_check_at(&desc->cfg, "domctl: create", HV_LOG_NOTICE) == 0
+	               ? 0
+	               : -HV_EINVAL;
 }
 
 void hv_domctl_forget_image(hv_domid_t id)

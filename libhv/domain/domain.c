@@ -93,7 +93,8 @@ int hv_domain_reserve(const struct hv_domain_desc *d, hv_domid_t id)
 	if (d->cfg.mem_base != 0) {
 		rc = hv_mem_assign(domain_mem, id, d->cfg.mem_base, d->cfg.mem_size);
 		if (rc != 0) {
-			hv_err("domain '%s': mem_base %#llx: partition of %llu MiB refused: %s",
+			hv_log(d->refuse_level,
+			       "domain '%s': mem_base %#llx: partition of %llu MiB refused: %s",
 			       d->name, (unsigned long long)d->cfg.mem_base,
 			       (unsigned long long)(d->cfg.mem_size >> 20), hv_strerror(rc));
 			return rc;
@@ -101,7 +102,8 @@ int hv_domain_reserve(const struct hv_domain_desc *d, hv_domid_t id)
 	}
 	rc = hv_mem_set_reservation(domain_mem, id, needed);
 	if (rc != 0) {
-		hv_err("domain '%s': reservation refused: %s", d->name, hv_strerror(rc));
+		hv_log(d->refuse_level, "domain '%s': reservation refused: %s", d->name,
+		       hv_strerror(rc));
 		return rc;
 	}
 	while (have < needed) {
@@ -115,7 +117,8 @@ int hv_domain_reserve(const struct hv_domain_desc *d, hv_domid_t id)
 			order--;
 		}
 		if (rc != 0) {
-			hv_err("domain '%s': mem_size: needs %llu KiB but only %llu KiB could be "
+			hv_log(d->refuse_level,
+			       "domain '%s': mem_size: needs %llu KiB but only %llu KiB could be "
 			       "allocated",
 			       d->name, (unsigned long long)(d->cfg.mem_size >> 10),
 			       (unsigned long long)((have * HV_PAGE_SIZE) >> 10));

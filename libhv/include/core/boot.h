@@ -9,6 +9,7 @@
 
 #include <hv/boot.h>
 #include <hv/config.h>
+#include <hv/log.h>
 #include <hv/mem.h>
 
 #include "core/elf.h"
@@ -25,6 +26,12 @@ struct hv_domain_desc {
 	uint32_t weight;
 	/* The word "image" on a module command line: an image for the control domain, no domain. */
 	bool image_only;
+	/*
+	 * Level of the messages that refuse this domain (reservation, build):
+	 * HV_LOG_ERROR (0) for the appliance's own domains, HV_LOG_NOTICE for
+	 * those the control domain asks for at run time.
+	 */
+	enum hv_log_level refuse_level;
 	/*
 	 * An image the control domain handed over from its memory (run-time
 	 * creation): the hypervisor's copy, in a block of 2^image_order frames
@@ -48,6 +55,13 @@ int hv_config_check(const struct hv_config *cfg);
  * "config: domains[2]" or "module 'guest'". Returns 0 or -HV_EINVAL.
  */
 int hv_domain_config_check(const struct hv_domain_config *d, const char *where);
+
+/*
+ * The same, logging at 'level': HV_LOG_NOTICE for a request of the control
+ * domain at run time (guest input is never an error of the hypervisor's).
+ */
+int hv_domain_config_check_at(const struct hv_domain_config *d, const char *where,
+                              enum hv_log_level level);
 
 /*
  * Checks that a domain's mem_base fits the memory module: a partitioning
