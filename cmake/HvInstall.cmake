@@ -60,5 +60,8 @@ install(CODE "
     message(FATAL_ERROR \"installing hvsim from ${PROJECT_BINARY_DIR}/hvsim-host failed\")
   endif()")
 
-# hv-mkimage: assembles an appliance's ISO from a short description.
-install(PROGRAMS ${PROJECT_SOURCE_DIR}/dom0-kit/tools/hv-mkimage DESTINATION ${CMAKE_INSTALL_BINDIR})
+# hv-mkimage: assembles an appliance's ISO from a short description;
+# hv-qemu-run: boots an image under QEMU and judges the run (the harness of
+# the project's own boot tests).
+install(PROGRAMS ${PROJECT_SOURCE_DIR}/dom0-kit/tools/hv-mkimage
+  ${PROJECT_SOURCE_DIR}/tests/boot/hv-qemu-run DESTINATION ${CMAKE_INSTALL_BINDIR})
