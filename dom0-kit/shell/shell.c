@@ -1013,6 +1013,49 @@ static int cmd_console(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * A cyclic schedule from words: the major frame, then one window per word,
+ * "<dom>@<offset>+<length>" (times in ms, or with a unit). The hypervisor
+ * checks that the windows fit the frame and do not overlap.
+ */
+static int cyclic_schedule(int argc, char **argv, struct hv_sched_params *sp)
+{
+	struct hv_sched_cyclic_params *c = &sp->cyclic;
+
+	*sp = (struct hv_sched_params){.kind = HV_SCHED_KIND_CYCLIC};
+	if (argc - 1 > HV_SCHED_CYCLIC_MAX_WINDOWS) {
+		return hvsh_error(0, "cyclic: at most %d windows", HV_SCHED_CYCLIC_MAX_WINDOWS);
+	}
+	if (hvsh_parse_duration(argv[0], HVG_MS, &c->major_frame_ns) != 0) {
+		return hvsh_error(0, "cyclic: bad major frame '%s'", argv[0]);
+	}
+	for (int i = 1; i < argc; i++) {
+		struct hv_sched_cyclic_window *w = &c->windows[c->window_count];
+		char *at = hv_strchr(argv[i], '@');
+		char *plus = at != NULL ? hv_strchr(at, '+') : NULL;
+		struct hv_domctl_info d;
+		int id;
+
+		if (plus == NULL) {
+			return hvsh_error(0, "cyclic: '%s' is not <dom>@<offset>+<length>",
+			                  argv[i]);
+		}
+		*at = '\0';
+		*plus = '\0';
+		id = hvsh_domain(argv[i], &d);
+		if (id < 0) {
+			return id;
+		}
+		if (hvsh_parse_duration(at + 1, HVG_MS, &w->offset_ns) != 0 ||
+		    hvsh_parse_duration(plus + 1, HVG_MS, &w->length_ns) != 0) {
+			return hvsh_error(0, "cyclic: bad window times for domain %d", id);
+		}
+		w->domid = (uint16_t)id;
+		c->window_count++;
+	}
+	return 0;
+}
+
 static int cmd_pool(int argc, char **argv)
 {
 	struct hv_sched_pool_info pi;
@@ -1036,10 +1079,12 @@ static int cmd_pool(int argc, char **argv)
 		}
 		return 0;
 	}
-	if (argc != 4 && !(argc == 3 && str_eq(sub, "destroy"))) {
+	if (argc != 4 && !(argc == 3 && str_eq(sub, "destroy")) &&
+	    !(argc >= 6 && str_eq(sub, "sched") && str_eq(argv[3], "cyclic"))) {
 		return hvsh_error(
 		        0, "usage: pool [list | create <name> <scheduler> | destroy <pool> "
-		           "| sched <pool> <scheduler> | move <dom> <pool> | cpu <n> <pool>]");
+		           "| sched <pool> <scheduler> | sched <pool> cyclic <frame> "
+		           "<dom>@<offset>+<length>... | move <dom> <pool> | cpu <n> <pool>]");
 	}
 	if (str_eq(sub, "create")) {
 		rc = hvg_sched_pool_create(argv[2], argv[3], NULL);
@@ -1096,6 +1141,22 @@ static int cmd_pool(int argc, char **argv)
 			return hvsh_error(rc, "cannot destroy pool %d '%s'", pool, pi.name);
 		}
 		say("pool %d '%s' destroyed\n", pool, pi.name);
+		return 0;
+	}
+	if (str_eq(sub, "sched") && str_eq(argv[3], "cyclic")) {
+		struct hv_sched_params sp;
+
+		if (cyclic_schedule(argc - 4, argv + 4, &sp) != 0) {
+			return -HV_EINVAL;
+		}
+		rc = hvg_sched_pool_set_scheduler((uint32_t)pool, "cyclic", &sp);
+		if (rc != 0) {
+			return hvsh_error(rc, "pool %d '%s': cannot switch to this cyclic schedule",
+			                  pool, pi.name);
+		}
+		say("pool %d '%s': scheduler 'cyclic' (was '%s'), %u windows in %llu us\n", pool,
+		    pi.name, pi.sched, sp.cyclic.window_count,
+		    (unsigned long long)(sp.cyclic.major_frame_ns / 1000));
 		return 0;
 	}
 	if (str_eq(sub, "sched")) {
@@ -1304,8 +1365,8 @@ static const struct hvsh_command builtins[] = {
          1, 2, cmd_console},
         {"sched", "<dom> [weight=] [cap=] [warp=] [limit=] [unwarp=]",
          "show or set a domain's scheduling parameters", 1, 6, cmd_sched},
-        {"pool", "[list|create|destroy|sched|move|cpu ...]", "list and manage CPU pools", 0, 3,
-         cmd_pool},
+        {"pool", "[list|create|destroy|sched|move|cpu ...]", "list and manage CPU pools", 0,
+         HVSH_ARGS_ANY, cmd_pool},
         {"connect", "<dom> <dom>", "connect two domains by an event channel", 2, 2, cmd_connect},
         {"counters", "", "the hypervisor's resource counters", 0, 0, cmd_counters},
         {"wallclock", "<seconds>", "set the wall clock (seconds since 1970)", 1, 1, cmd_wallclock},
