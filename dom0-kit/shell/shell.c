@@ -392,6 +392,19 @@ static int find_pool(const char *word, struct hv_sched_pool_info *info)
 	return hvsh_error(-HV_ENOENT, "no pool named '%s'", word);
 }
 
+/* The first pool whose scheduler module is 'sched' ("bvt", ...): create's sched=. */
+static int pool_running(const char *sched, struct hv_sched_pool_info *info)
+{
+	for (uint32_t id = 0; id < HV_SCHED_MAX_POOLS; id++) {
+		if (hvg_sched_pool_info(id, info) == 0 && str_eq(info->sched, sched)) {
+			return (int)id;
+		}
+	}
+	return hvsh_error(-HV_ENOENT,
+	                  "no pool runs the scheduler '%s' (pool create <name> %s, or pool sched)",
+	                  sched, sched);
+}
+
 static const char *pool_name(uint32_t pool, char *buf, size_t size)
 {
 	struct hv_sched_pool_info info;
@@ -633,8 +646,8 @@ static int cmd_sched(int argc, char **argv)
 	return sched_show(id, d.name);
 }
 
-static const char *const create_options =
-        "name=, mem=, vcpus=, crash=, pool=, weight=, cap=, cmdline=, start, -- <cmdline>";
+static const char *const create_options = "name=, mem=, vcpus=, crash=, pool=, sched=, weight=, "
+                                          "cap=, cmdline=, start, -- <cmdline>";
 
 static int create_error(int rc, const char *image, uint64_t mem)
 {
@@ -714,9 +727,10 @@ static int cmd_create(int argc, char **argv)
 				return hvsh_error(0, "crash: '%s' is not destroy, restart or keep",
 				                  val);
 			}
-		} else if ((val = hvsh_value(w, "pool")) != NULL) {
+		} else if ((val = hvsh_value(w, "pool")) != NULL ||
+		           (val = hvsh_value(w, "sched")) != NULL) {
 			struct hv_sched_pool_info pi;
-			int pool = find_pool(val, &pi);
+			int pool = w[0] == 'p' ? find_pool(val, &pi) : pool_running(val, &pi);
 
 			if (pool < 0) {
 				return pool;
@@ -1351,7 +1365,8 @@ static const struct hvsh_command builtins[] = {
         {"list", "[all]", "list the domains (all: with those that ended)", 0, 1, cmd_list},
         {"info", "<dom>", "describe a domain", 1, 1, cmd_info},
         {"create",
-         "<image> [name=] [mem=] [vcpus=] [crash=] [pool=] [weight=] [cap=] [cmdline=] [start] "
+         "<image> [name=] [mem=] [vcpus=] [crash=] [pool=|sched=] [weight=] [cap=] [cmdline=] "
+         "[start] "
          "[-- <cmdline>]",
          "create a domain from an image module, paused unless 'start'", 1, HVSH_ARGS_ANY,
          cmd_create},
