@@ -25,6 +25,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <hv/config.h>
+
 #define MODEL_HISTORY  12
 #define MODEL_NOTE_MAX 160
 
@@ -166,6 +168,65 @@ static inline void model_eq(long long got, long long want, const char *fmt, ...)
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
 	model_fail("%s: core %lld, model %lld", what, got, want);
+}
+
+/* One of 0..n-1 for which ok() holds, at random; n if none does. */
+static inline unsigned int model_pick_where(unsigned int n, bool (*ok)(uint64_t id))
+{
+	unsigned int found[HV_CONFIG_MAX_DOMAINS];
+	unsigned int count = 0;
+
+	for (unsigned int id = 0; id < n && id < HV_CONFIG_MAX_DOMAINS; id++) {
+		if (ok(id)) {
+			found[count++] = id;
+		}
+	}
+	return count == 0 ? n : found[model_below(count)];
+}
+
+/*
+ * A domain identifier for an operation: in 'ours' of 20 draws one of the
+ * test's n domains (live or not), in 'slots' of 20 an empty slot, else one
+ * out of range (past the last slot, or 'huge').
+ */
+static inline uint64_t model_pick_domid(unsigned int n, unsigned int ours, unsigned int slots,
+                                        uint64_t huge)
+{
+	uint64_t r = model_below(20);
+
+	if (r < ours) {
+		return model_below(n);
+	}
+	if (r < ours + slots) {
+		return n + model_below(HV_CONFIG_MAX_DOMAINS - n);
+	}
+	return model_chance(50) ? HV_CONFIG_MAX_DOMAINS + model_below(1000) : huge;
+}
+
+/*
+ * The random-sequence test of a model: for each of the runs (seeds from
+ * HV_TEST_SEED or 'seed' on), set up, then 'ops' operations each followed
+ * by a full check, then tear down (NULL: nothing).
+ */
+static inline void model_sequences(uint64_t seed, unsigned int runs, unsigned long ops,
+                                   void (*setup)(void), void (*op)(void), void (*check)(void),
+                                   void (*teardown)(void))
+{
+	uint64_t base = model_seed_base(seed);
+	unsigned int count = model_runs(runs);
+	unsigned long n = model_ops(ops);
+
+	for (unsigned int run = 0; run < count; run++) {
+		model_begin(base + run);
+		setup();
+		for (model_run.op = 0; model_run.op < n; model_run.op++) {
+			op();
+			check();
+		}
+		if (teardown != NULL) {
+			teardown();
+		}
+	}
 }
 
 #endif /* HV_TESTS_UNIT_MODEL_RNG_H */

@@ -696,29 +696,13 @@ static void do_recreate(unsigned int id)
 
 static unsigned int pick_live(void)
 {
-	unsigned int live[NDOM];
-	unsigned int n = 0;
-
-	for (unsigned int id = 0; id < NDOM; id++) {
-		if (m_live(id)) {
-			live[n++] = id;
-		}
-	}
-	return n == 0 ? NDOM : live[model_below(n)];
+	return model_pick_where(NDOM, m_live);
 }
 
 /* A remote domain: mostly one of ours, live or not, sometimes none or out of range. */
 static uint64_t pick_remote(void)
 {
-	uint64_t r = model_below(20);
-
-	if (r < 16) {
-		return model_below(NDOM);
-	}
-	if (r < 18) {
-		return NDOM + model_below(HV_CONFIG_MAX_DOMAINS - NDOM);
-	}
-	return model_chance(50) ? HV_CONFIG_MAX_DOMAINS + model_below(1000) : UINT64_MAX;
+	return model_pick_domid(NDOM, 16, 2, UINT64_MAX);
 }
 
 /* A port of domain id: mostly one in use, sometimes free or out of range. */
@@ -844,19 +828,9 @@ static void setup_domains(void)
 
 static void test_random_sequences(void **state)
 {
-	uint64_t base = model_seed_base(DEFAULT_SEED);
-	unsigned int runs = model_runs(DEFAULT_RUNS);
-	unsigned long ops = model_ops(DEFAULT_OPS);
-
 	(void)state;
-	for (unsigned int run = 0; run < runs; run++) {
-		model_begin(base + run);
-		setup_domains();
-		for (model_run.op = 0; model_run.op < ops; model_run.op++) {
-			random_op();
-			check_all();
-		}
-	}
+	model_sequences(DEFAULT_SEED, DEFAULT_RUNS, DEFAULT_OPS, setup_domains, random_op,
+	                check_all, NULL);
 }
 
 /* Every port in use: each way of taking one fails with -HV_ENOSPC and changes nothing. */

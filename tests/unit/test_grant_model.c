@@ -988,29 +988,13 @@ static void do_recreate(unsigned int id)
 
 static unsigned int pick_live(void)
 {
-	unsigned int live[NDOM];
-	unsigned int n = 0;
-
-	for (unsigned int id = 0; id < NDOM; id++) {
-		if (m_live(id)) {
-			live[n++] = id;
-		}
-	}
-	return n == 0 ? NDOM : live[model_below(n)];
+	return model_pick_where(NDOM, m_live);
 }
 
 /* A domain identifier: mostly ours, sometimes an empty slot or out of range. */
 static uint64_t pick_domid(void)
 {
-	uint64_t r = model_below(20);
-
-	if (r < 17) {
-		return model_below(NDOM);
-	}
-	if (r < 19) {
-		return NDOM + model_below(HV_CONFIG_MAX_DOMAINS - NDOM);
-	}
-	return model_chance(50) ? HV_CONFIG_MAX_DOMAINS : UINT16_MAX;
+	return model_pick_domid(NDOM, 17, 2, UINT16_MAX);
 }
 
 static hv_pfn_t pick_owned(unsigned int g, uint8_t type, bool any_type)
@@ -1496,20 +1480,9 @@ static void end_everything(void)
 
 static void test_random_sequences(void **state)
 {
-	uint64_t base = model_seed_base(DEFAULT_SEED);
-	unsigned int runs = model_runs(DEFAULT_RUNS);
-	unsigned long ops = model_ops(DEFAULT_OPS);
-
 	(void)state;
-	for (unsigned int run = 0; run < runs; run++) {
-		model_begin(base + run);
-		setup_domains();
-		for (model_run.op = 0; model_run.op < ops; model_run.op++) {
-			random_op();
-			check_all();
-		}
-		end_everything();
-	}
+	model_sequences(DEFAULT_SEED, DEFAULT_RUNS, DEFAULT_OPS, setup_domains, random_op,
+	                check_all, end_everything);
 }
 
 /* --- Targeted tests --- */
